@@ -1,0 +1,175 @@
+package io.livehub.events.boundary;
+
+import io.livehub.events.control.EventJson;
+import io.livehub.events.control.EventStore;
+import io.livehub.events.control.Idempotency;
+import io.livehub.events.control.Idempotency.Answer;
+import io.livehub.events.entity.Event;
+import io.livehub.events.entity.EventPage;
+import io.livehub.events.entity.NewEvent;
+import io.livehub.problems.Problem;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.net.URI;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Events in and out over REST: {@code /api/events}. */
+@Path("events")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class EventsResource {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    static final int MAX_KEY_LENGTH = 200;
+
+    @Inject
+    EventStore store;
+
+    @Inject
+    Idempotency idempotency;
+
+    @Context
+    UriInfo uri;
+
+    @POST
+    public Response create(@HeaderParam("Idempotency-Key") String key, String body) {
+        NewEvent input = EventInput.event(EventInput.object(body), "");
+        return write("POST /api/events", key, () -> {
+            Event e = store.create(input);
+            return new Answer(201, location(e).toString(), EventJson.of(e).toString());
+        });
+    }
+
+    @POST
+    @Path("batch")
+    public Response createAll(@HeaderParam("Idempotency-Key") String key, String body) {
+        List<NewEvent> inputs = EventInput.batch(body);
+        return write("POST /api/events/batch", key, () -> {
+            List<Event> events = store.createAll(inputs);
+            JsonObject json = Json.createObjectBuilder().add("events", EventJson.array(events)).build();
+            return new Answer(201, null, json.toString());
+        });
+    }
+
+    @GET
+    public JsonObject list(@QueryParam("channel") String channel, @QueryParam("status") String status,
+                           @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        EventInput.channel(channel, "channel");
+        EventInput.status(status, "status");
+        Long cursor = number(after, "after", 0, Long.MAX_VALUE);
+        if (cursor != null && channel == null) {
+            throw Problem.invalid("parameter 'after' is a seq of one channel: give 'channel' with it");
+        }
+        Long size = number(limit, "limit", 1, MAX_LIMIT);
+        EventPage page = store.list(channel, status, cursor, size == null ? DEFAULT_LIMIT : size.intValue());
+        JsonObjectBuilder json = Json.createObjectBuilder().add("events", EventJson.array(page.events()));
+        if (page.next() == null) {
+            json.addNull("next");
+        } else {
+            json.add("next", page.next());
+        }
+        return json.build();
+    }
+
+    @GET
+    @Path("{id}")
+    public JsonObject find(@PathParam("id") String id) {
+        return store.find(id).map(EventJson::of).orElseThrow(() -> noSuchEvent(id));
+    }
+
+    @PATCH
+    @Path("{id}")
+    public Response update(@PathParam("id") String id, @HeaderParam("Idempotency-Key") String key, String body) {
+        JsonObject patch = EventInput.object(body);
+        String status = EventInput.status(EventInput.optionalString(patch, "status", "", null), "status");
+        JsonObject payload = EventInput.payload(patch, "");
+        if (status == null && payload == null) {
+            throw Problem.invalid("give 'status' and/or 'payload' to change");
+        }
+        return write("PATCH /api/events/" + id, key, () -> store.update(id, status, payload)
+                .map(e -> new Answer(200, null, EventJson.of(e).toString()))
+                .orElseThrow(() -> noSuchEvent(id)));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id, @HeaderParam("Idempotency-Key") String key) {
+        return write("DELETE /api/events/" + id, key, () -> {
+            if (!store.delete(id)) {
+                throw noSuchEvent(id);
+            }
+            return new Answer(204, null, "");
+        });
+    }
+
+    private Response write(String request, String key, Supplier<Answer> write) {
+        if (key == null) {
+            return respond(write.get());
+        }
+        if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+            throw Problem.invalid("header 'Idempotency-Key' must be 1 to " + MAX_KEY_LENGTH + " characters");
+        }
+        String scoped = request + " " + key;
+        try {
+            return respond(idempotency.once(scoped, write));
+        } catch (Problem p) {
+            throw p;
+        } catch (RuntimeException raced) {
+            // the same key was written concurrently and committed first: answer as it did
+            return respond(idempotency.earlier(scoped).orElseThrow(() -> raced));
+        }
+    }
+
+    private static Response respond(Answer answer) {
+        Response.ResponseBuilder response = Response.status(answer.status());
+        if (answer.location() != null) {
+            response.location(URI.create(answer.location()));
+        }
+        if (!answer.body().isEmpty()) {
+            response.type(MediaType.APPLICATION_JSON).entity(answer.body());
+        }
+        return response.build();
+    }
+
+    private URI location(Event e) {
+        return uri.getBaseUriBuilder().path(EventsResource.class).path(e.id()).build();
+    }
+
+    private static Problem noSuchEvent(String id) {
+        return Problem.notFound("no event with id '" + id + "'");
+    }
+
+    private static Long number(String value, String name, long min, long max) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw Problem.invalid("parameter '" + name + "' must be a whole number from " + min + " to " + max);
+    }
+}

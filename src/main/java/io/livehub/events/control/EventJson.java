@@ -1,0 +1,47 @@
+package io.livehub.events.control;
+
+import io.livehub.events.entity.Event;
+import io.livehub.events.entity.Timestamps;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+
+import java.io.StringReader;
+import java.util.List;
+
+/** The wire shape of an event: the same JSON object over REST and inside every message. */
+public final class EventJson {
+
+    private EventJson() {
+    }
+
+    public static JsonObject of(Event e) {
+        return Json.createObjectBuilder()
+                .add("id", e.id())
+                .add("channel", e.channel())
+                .add("type", e.type())
+                .add("status", e.status())
+                .add("payload", parse(e.payload()))
+                .add("seq", e.seq())
+                .add("created_at", Timestamps.format(e.createdAt()))
+                .add("updated_at", Timestamps.format(e.updatedAt()))
+                .build();
+    }
+
+    public static JsonArrayBuilder array(List<Event> events) {
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        events.forEach(e -> array.add(of(e)));
+        return array;
+    }
+
+    public static JsonObject deleted(String id) {
+        return Json.createObjectBuilder().add("id", id).build();
+    }
+
+    public static JsonObject parse(String json) {
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.livehub.events.control;
+
+import io.livehub.events.entity.Change;
+import io.livehub.events.entity.Changed;
+import io.livehub.events.entity.ChannelCounter;
+import io.livehub.events.entity.Event;
+import io.livehub.events.entity.EventPage;
+import io.livehub.events.entity.NewEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityNotFoundException;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import jakarta.transaction.Transactional;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Writes and reads events. Every write numbers its change with the channel's next seq,
+ * appends it to the change log and fires {@link Changed}, all in one transaction.
+ */
+@ApplicationScoped
+public class EventStore {
+
+    @PersistenceContext(unitName = "livehub")
+    EntityManager em;
+
+    @Inject
+    Sequencer sequencer;
+
+    @Inject
+    jakarta.enterprise.event.Event<Changed> changed;
+
+    @Transactional
+    public Event create(NewEvent input) {
+        return createAll(List.of(input)).get(0);
+    }
+
+    /** All or none; channels are locked in name order so that two batches never deadlock. */
+    @Transactional
+    public List<Event> createAll(List<NewEvent> inputs) {
+        Map<String, ChannelCounter> counters = new HashMap<>();
+        new TreeSet<>(inputs.stream().map(NewEvent::channel).toList())
+                .forEach(channel -> counters.put(channel, sequencer.lock(channel)));
+        long now = System.currentTimeMillis();
+        List<Event> created = new ArrayList<>(inputs.size());
+        for (NewEvent in : inputs) {
+            Event e = new Event(in.channel(), in.type(), in.status(), in.payload().toString(), now);
+            e.sequence(sequencer.next(counters.get(in.channel())));
+            em.persist(e);
+            record(e, Change.Kind.CREATED, EventJson.of(e));
+            created.add(e);
+        }
+        return created;
+    }
+
+    /** Changes status and/or payload (null leaves it as it is); empty when there is no such event. */
+    @Transactional
+    public Optional<Event> update(String id, String status, JsonObject payload) {
+        return lockedEvent(id).map(locked -> {
+            Event e = locked.event();
+            e.change(status, payload == null ? null : payload.toString(), System.currentTimeMillis());
+            e.sequence(sequencer.next(locked.counter()));
+            record(e, Change.Kind.UPDATED, EventJson.of(e));
+            return e;
+        });
+    }
+
+    @Transactional
+    public boolean delete(String id) {
+        return lockedEvent(id).map(locked -> {
+            Event e = locked.event();
+            em.remove(e);
+            e.sequence(sequencer.next(locked.counter()));
+            record(e, Change.Kind.DELETED, EventJson.deleted(id));
+            return e;
+        }).isPresent();
+    }
+
+    private record Locked(Event event, ChannelCounter counter) {
+    }
+
+    /** The event, re-read after its channel is locked: a concurrent change cannot slip in between. */
+    private Optional<Locked> lockedEvent(String id) {
+        Event e = em.find(Event.class, id);
+        if (e == null) {
+            return Optional.empty();
+        }
+        ChannelCounter counter = sequencer.lock(e.channel());
+        try {
+            em.refresh(e);
+        } catch (EntityNotFoundException deletedMeanwhile) {
+            return Optional.empty();
+        }
+        return Optional.of(new Locked(e, counter));
+    }
+
+    private void record(Event e, Change.Kind kind, JsonObject data) {
+        em.persist(new Change(e.channel(), e.seq(), kind, e.id(), data.toString(), e.updatedAt()));
+        changed.fire(new Changed(e.channel(), e.seq(), kind, data));
+    }
+
+    public Optional<Event> find(String id) {
+        return Optional.ofNullable(em.find(Event.class, id));
+    }
+
+    /** Oldest first: in one channel by seq after the cursor, across channels by creation. */
+    public EventPage list(String channel, String status, Long after, int limit) {
+        StringBuilder jpql = new StringBuilder("SELECT e FROM Event e WHERE 1 = 1");
+        if (channel != null) {
+            jpql.append(" AND e.channel = :channel AND e.seq > :after");
+        }
+        if (status != null) {
+            jpql.append(" AND e.status = :status");
+        }
+        jpql.append(channel != null ? " ORDER BY e.seq" : " ORDER BY e.createdAt, e.id");
+        TypedQuery<Event> query = em.createQuery(jpql.toString(), Event.class).setMaxResults(limit + 1);
+        if (channel != null) {
+            query.setParameter("channel", channel).setParameter("after", after == null ? 0L : after);
+        }
+        if (status != null) {
+            query.setParameter("status", status);
+        }
+        List<Event> events = new ArrayList<>(query.getResultList());
+        Long next = null;
+        if (events.size() > limit) {
+            events = events.subList(0, limit);
+            next = channel != null ? events.get(limit - 1).seq() : null;
+        }
+        return new EventPage(events, next);
+    }
+
+    public List<Event> newest(int limit) {
+        return em.createQuery("SELECT e FROM Event e ORDER BY e.updatedAt DESC, e.id", Event.class)
+                .setMaxResults(limit).getResultList();
+    }
+
+    /** The latest seq of every channel that has one. */
+    public Map<String, Long> latestSeqs() {
+        Map<String, Long> seqs = new LinkedHashMap<>();
+        em.createQuery("SELECT c FROM ChannelCounter c ORDER BY c.name", ChannelCounter.class)
+                .getResultList().forEach(c -> seqs.put(c.name(), c.seq()));
+        return seqs;
+    }
+
+    public long latestSeq(String channel) {
+        ChannelCounter c = em.find(ChannelCounter.class, channel);
+        return c == null ? 0 : c.seq();
+    }
+}

@@ -1,0 +1,59 @@
+package io.livehub.events.control;
+
+import io.livehub.events.entity.ChannelCounter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Numbers the changes of a channel inside the caller's transaction. {@link #lock} holds the
+ * channel's counter row until that transaction ends, so seqs of a channel commit in order,
+ * with no gap (a rollback gives its numbers back) and no repeat, whichever node writes.
+ */
+@ApplicationScoped
+public class Sequencer {
+
+    /** How often (in seqs) a channel's change log is cut back to the history size. */
+    static final int TRIM_EVERY = 256;
+
+    @PersistenceContext(unitName = "livehub")
+    EntityManager em;
+
+    @Inject
+    ChannelCounters counters;
+
+    @Inject
+    @ConfigProperty(name = "livehub.history.size", defaultValue = "10000")
+    long historySize;
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ChannelCounter lock(String channel) {
+        ChannelCounter counter = em.find(ChannelCounter.class, channel, LockModeType.PESSIMISTIC_WRITE);
+        if (counter == null) {
+            try {
+                counters.create(channel);
+            } catch (RuntimeException createdByAnotherWriter) {
+                // the row exists now either way
+            }
+            counter = em.find(ChannelCounter.class, channel, LockModeType.PESSIMISTIC_WRITE);
+        }
+        return counter;
+    }
+
+    /** The next seq of a channel locked by {@link #lock} in this transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public long next(ChannelCounter locked) {
+        long seq = locked.next();
+        if (seq % TRIM_EVERY == 0 && seq > historySize) {
+            em.createQuery("DELETE FROM Change c WHERE c.channel = :channel AND c.seq <= :oldest")
+                    .setParameter("channel", locked.name())
+                    .setParameter("oldest", seq - historySize)
+                    .executeUpdate();
+        }
+        return seq;
+    }
+}

@@ -1,0 +1,71 @@
+package io.livehub.events.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+import java.util.UUID;
+
+/** One event as the store keeps it; {@code payload} is the JSON text of its payload object. */
+@Entity
+@Table(name = "lh_event")
+@NamedQuery(name = Event.BY_STATUS, query = "SELECT e.status, COUNT(e) FROM Event e GROUP BY e.status")
+public class Event {
+
+    public static final String BY_STATUS = "Event.countByStatus";
+
+    @Id
+    @Column(length = 36)
+    private String id;
+    @Column(nullable = false, length = 128)
+    private String channel;
+    @Column(nullable = false, length = 128)
+    private String type;
+    @Column(nullable = false, length = 32)
+    private String status;
+    @Column(nullable = false)
+    private String payload;
+    private long seq;
+    @Column(name = "created_at", nullable = false)
+    private long createdAt;
+    @Column(name = "updated_at", nullable = false)
+    private long updatedAt;
+
+    protected Event() {
+    }
+
+    public Event(String channel, String type, String status, String payload, long now) {
+        this.id = UUID.randomUUID().toString();
+        this.channel = channel;
+        this.type = type;
+        this.status = status;
+        this.payload = payload;
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    public void change(String status, String payload, long now) {
+        if (status != null) {
+            this.status = status;
+        }
+        if (payload != null) {
+            this.payload = payload;
+        }
+        this.updatedAt = now;
+    }
+
+    public void sequence(long seq) {
+        this.seq = seq;
+    }
+
+    public String id() { return id; }
+    public String channel() { return channel; }
+    public String type() { return type; }
+    public String status() { return status; }
+    public String payload() { return payload; }
+    public long seq() { return seq; }
+    public long createdAt() { return createdAt; }
+    public long updatedAt() { return updatedAt; }
+}

@@ -1,0 +1,6 @@
+package io.livehub.live.entity;
+
+import jakarta.json.JsonObject;
+
+public record EventUpdate(String channel, long seq, JsonObject data, String timestamp) implements Message {
+}

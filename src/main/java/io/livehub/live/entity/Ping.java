@@ -1,0 +1,4 @@
+package io.livehub.live.entity;
+
+public record Ping(String id) implements Message {
+}

@@ -1,0 +1,4 @@
+package io.livehub.live.entity;
+
+public record Unsubscribe(String id, String channel) implements Message {
+}

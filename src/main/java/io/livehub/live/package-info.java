@@ -1,0 +1,11 @@
+/**
+ * The WebSocket hub at {@code /ws}: connections, channel subscriptions, delivery in seq order.
+ * <p>
+ * One sealed {@code Message} type with one JSON-B encoder and one decoder; a broadcast is
+ * serialized once and the same frame goes to every subscriber. All channel state (who is
+ * subscribed, the last seq delivered, changes waiting for an earlier one) belongs to one
+ * dispatcher thread, so changes reach every socket in seq order even when their commits'
+ * after-success callbacks race. Each connection has a bounded outbound queue with at most one
+ * send in flight: a slow or dead client overflows its own queue and is closed, never the others.
+ */
+package io.livehub.live;
