@@ -1,0 +1,348 @@
+package io.livehub.live.control;
+
+import io.livehub.events.control.EventJson;
+import io.livehub.events.control.History;
+import io.livehub.events.entity.Change;
+import io.livehub.events.entity.Changed;
+import io.livehub.events.entity.Timestamps;
+import io.livehub.live.entity.CloseCodes;
+import io.livehub.live.entity.EventCreated;
+import io.livehub.live.entity.EventDeleted;
+import io.livehub.live.entity.EventUpdate;
+import io.livehub.live.entity.Message;
+import io.livehub.live.entity.Subscribed;
+import io.livehub.live.entity.Unsubscribed;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The session registry and the fan-out. Connections are kept in a concurrent map; channel
+ * state belongs to one dispatcher thread that runs every subscription change and delivery in
+ * the order they were posted, so each subscriber gets a channel's changes once each, in seq
+ * order, and a replay hands over to live delivery with no gap and no duplicate.
+ */
+@ApplicationScoped
+public class Hub {
+
+    private static final Logger LOG = Logger.getLogger(Hub.class.getName());
+    /** How long a change may wait for an earlier one before the earlier one is read from the store. */
+    static final long GAP_WAIT_MILLIS = 500;
+    /** How long a replay waits for a client that does not read before it counts as slow. */
+    static final long REPLAY_STALL_MILLIS = 30_000;
+
+    @Inject
+    History history;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    @ConfigProperty(name = "livehub.ws.queue.max-messages", defaultValue = "4096")
+    int maxQueued;
+
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Traffic traffic = new Traffic();
+    private final AtomicInteger subscriptions = new AtomicInteger();
+    private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    /** Dispatcher thread only. */
+    private final Map<String, ChannelState> channels = new HashMap<>();
+    private final Set<ChannelState> waiting = new HashSet<>();
+    private volatile boolean running;
+    private Thread dispatcher;
+
+    void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // observing start-up creates the hub before the first connection or write
+    }
+
+    @PostConstruct
+    void start() {
+        running = true;
+        dispatcher = threads.newThread(this::dispatch);
+        dispatcher.setName("livehub-dispatcher");
+        dispatcher.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        for (Connection c : connections.values()) {
+            closeQuietly(c.session(), CloseCodes.RESTARTING, "server restarting");
+        }
+        running = false;
+        dispatcher.interrupt();
+    }
+
+    public Connection open(Session session) {
+        Connection c = new Connection(session, maxQueued, traffic, this::failed);
+        connections.put(c.id(), c);
+        return c;
+    }
+
+    public void closed(Connection c) {
+        if (connections.remove(c.id()) == null) {
+            return;
+        }
+        post(() -> {
+            for (String channel : c.channels()) {
+                ChannelState ch = channels.get(channel);
+                Subscription sub = ch == null ? null : ch.subscribers.remove(c);
+                if (sub != null) {
+                    sub.cancelled = true;
+                    subscriptions.decrementAndGet();
+                }
+            }
+        });
+    }
+
+    /** {@code latest}: the channel's latest seq in the store, read before this call. */
+    public void subscribe(Connection c, String id, String channel, Long since, long latest) {
+        post(() -> {
+            if (!c.isOpen() || !connections.containsKey(c.id())) {
+                return;
+            }
+            ChannelState ch = channels.computeIfAbsent(channel, name -> new ChannelState(name, latest));
+            Subscription sub = new Subscription(c, channel);
+            ch.subscribers.put(c, sub);
+            subscriptions.incrementAndGet();
+            if (since == null || since >= ch.delivered) {
+                Boolean recovered = since == null ? null : since == ch.delivered;
+                c.send(text(new Subscribed(id, channel, ch.delivered, recovered, Timestamps.now())));
+                sub.live = true;
+            } else {
+                long upTo = ch.delivered;
+                executor.execute(() -> replay(sub, id, since, upTo));
+            }
+        });
+    }
+
+    public void unsubscribe(Connection c, String id, String channel) {
+        post(() -> {
+            ChannelState ch = channels.get(channel);
+            Subscription sub = ch == null ? null : ch.subscribers.remove(c);
+            if (sub != null) {
+                sub.cancelled = true;
+                subscriptions.decrementAndGet();
+            }
+            c.send(text(new Unsubscribed(id, channel, Timestamps.now())));
+        });
+    }
+
+    /** Sends one frame, serialized once, to every connection. */
+    public void broadcast(String frame) {
+        for (Connection c : connections.values()) {
+            c.send(frame);
+        }
+    }
+
+    void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) Changed changed) {
+        String frame = text(message(changed.channel(), changed.seq(), changed.kind(), changed.data()));
+        post(() -> deliver(changed.channel(), changed.seq(), frame));
+    }
+
+    private void replay(Subscription sub, String id, long since, long upTo) {
+        Connection c = sub.connection;
+        try {
+            Optional<List<Change>> missed = history.between(sub.channel, since, upTo);
+            c.send(text(new Subscribed(id, sub.channel, upTo, missed.isPresent(), Timestamps.now())));
+            for (Change change : missed.orElse(List.of())) {
+                if (sub.cancelled) {
+                    return;
+                }
+                if (!c.awaitRoom(Math.max(1, c.maxQueued() / 2), REPLAY_STALL_MILLIS)) {
+                    failed(c, null);
+                    return;
+                }
+                c.send(frame(change));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Replay to connection " + c.id() + " failed", e);
+            closeQuietly(c.session(), CloseCodes.INTERNAL, "replay failed");
+            return;
+        }
+        post(() -> {
+            if (!sub.cancelled) {
+                sub.held.forEach(c::send);
+                sub.held = null;
+                sub.live = true;
+            }
+        });
+    }
+
+    private void deliver(String channel, long seq, String frame) {
+        ChannelState ch = channels.computeIfAbsent(channel, name -> new ChannelState(name, seq - 1));
+        if (seq <= ch.delivered) {
+            return;
+        }
+        if (seq > ch.delivered + 1) {
+            if (ch.early.isEmpty()) {
+                ch.earlySince = System.currentTimeMillis();
+                waiting.add(ch);
+            }
+            ch.early.put(seq, frame);
+            return;
+        }
+        emit(ch, frame);
+        ch.delivered = seq;
+        String next;
+        while ((next = ch.early.remove(ch.delivered + 1)) != null) {
+            emit(ch, next);
+            ch.delivered++;
+        }
+        ch.early.headMap(ch.delivered, true).clear();
+        if (ch.early.isEmpty()) {
+            waiting.remove(ch);
+        } else {
+            ch.earlySince = System.currentTimeMillis();
+        }
+    }
+
+    private void emit(ChannelState ch, String frame) {
+        for (Subscription sub : ch.subscribers.values()) {
+            if (sub.live) {
+                sub.connection.send(frame);
+            } else if (sub.held.size() < maxQueued) {
+                sub.held.add(frame);
+            } else {
+                failed(sub.connection, null);
+            }
+        }
+    }
+
+    /** A change that waits too long for an earlier one: the earlier ones are read from the store. */
+    private void fillGaps() {
+        long now = System.currentTimeMillis();
+        for (ChannelState ch : waiting) {
+            if (ch.filling || now - ch.earlySince < GAP_WAIT_MILLIS) {
+                continue;
+            }
+            ch.filling = true;
+            long from = ch.delivered;
+            long to = ch.early.firstKey() - 1;
+            executor.execute(() -> {
+                Optional<List<Change>> missing = Optional.empty();
+                try {
+                    missing = history.between(ch.name, from, to);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Reading changes " + (from + 1) + ".." + to + " of channel " + ch.name + " failed", e);
+                }
+                Optional<List<Change>> found = missing;
+                post(() -> {
+                    ch.filling = false;
+                    if (found.isPresent()) {
+                        found.get().forEach(change -> deliver(ch.name, change.seq(), frame(change)));
+                    } else if (ch.delivered < to) {
+                        LOG.warning("Channel " + ch.name + ": changes " + (ch.delivered + 1) + ".." + to
+                                + " are no longer kept; subscribers skip them");
+                        ch.delivered = to;
+                        String first = ch.early.remove(to + 1);
+                        if (first != null) {
+                            deliver(ch.name, to + 1, first);
+                        }
+                    }
+                });
+            });
+        }
+    }
+
+    private void dispatch() {
+        while (running) {
+            try {
+                Runnable task = inbox.poll(GAP_WAIT_MILLIS / 5, TimeUnit.MILLISECONDS);
+                if (task != null) {
+                    task.run();
+                }
+                if (!waiting.isEmpty()) {
+                    fillGaps();
+                }
+            } catch (InterruptedException stopping) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "A dispatcher task failed", e);
+            }
+        }
+    }
+
+    private void post(Runnable task) {
+        inbox.add(task);
+    }
+
+    private void failed(Connection c, Throwable cause) {
+        if (cause == null) {
+            LOG.warning("Connection " + c.id() + " is a slow consumer (more than " + c.maxQueued()
+                    + " messages queued): closing it with " + CloseCodes.SLOW_CONSUMER);
+            executor.execute(() -> closeQuietly(c.session(), CloseCodes.SLOW_CONSUMER, "slow consumer"));
+        } else {
+            LOG.fine(() -> "Connection " + c.id() + " failed to send: " + cause);
+            executor.execute(() -> closeQuietly(c.session(), CloseCodes.INTERNAL, "send failed"));
+        }
+    }
+
+    static void closeQuietly(Session session, int code, String reason) {
+        try {
+            if (session.isOpen()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+            }
+        } catch (IOException | RuntimeException alreadyGone) {
+            LOG.fine(() -> "Closing session " + session.getId() + ": " + alreadyGone);
+        }
+    }
+
+    private static String frame(Change change) {
+        return text(message(change.channel(), change.seq(), change.kind(), EventJson.parse(change.data())));
+    }
+
+    private static Message message(String channel, long seq, Change.Kind kind, JsonObject data) {
+        String now = Timestamps.now();
+        return switch (kind) {
+            case CREATED -> new EventCreated(channel, seq, data, now);
+            case UPDATED -> new EventUpdate(channel, seq, data, now);
+            case DELETED -> new EventDeleted(channel, seq, data, now);
+        };
+    }
+
+    static String text(Message message) {
+        return MessageEncoder.toText(message);
+    }
+
+    public Collection<Connection> connections() {
+        return connections.values();
+    }
+
+    public int subscriptions() {
+        return subscriptions.get();
+    }
+
+    public Traffic traffic() {
+        return traffic;
+    }
+}

@@ -1,0 +1,122 @@
+package io.livehub.support;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import org.glassfish.tyrus.client.ClientManager;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A Tyrus WebSocket client for tests: every text frame it receives goes on a queue. */
+public final class LiveClient implements AutoCloseable {
+
+    public static final Duration WAIT = Duration.ofSeconds(10);
+    private static final ClientManager TYRUS = ClientManager.createClient();
+
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private final Session session;
+
+    private LiveClient(URI uri) throws Exception {
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .preferredSubprotocols(List.of("livehub.v1")).build();
+        session = TYRUS.connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session s, EndpointConfig c) {
+                s.addMessageHandler(String.class, (MessageHandler.Whole<String>) frames::add);
+            }
+
+            @Override
+            public void onClose(Session s, CloseReason reason) {
+                closed.complete(reason);
+            }
+        }, config, uri);
+    }
+
+    /** Connects to {@code /ws} of the server at {@code base}, with an optional query such as {@code channels=a,b}. */
+    public static LiveClient connect(URI base, String query) throws Exception {
+        String ws = base.toString().replaceFirst("^http", "ws") + "ws" + (query == null ? "" : "?" + query);
+        return new LiveClient(URI.create(ws));
+    }
+
+    public void send(String frame) throws Exception {
+        session.getBasicRemote().sendText(frame);
+    }
+
+    public String subprotocol() {
+        return session.getNegotiatedSubprotocol();
+    }
+
+    /** The next raw frame, failing the test when none comes in time. */
+    public String nextFrame() throws InterruptedException {
+        String frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        if (frame == null) {
+            throw new AssertionError("no message within " + WAIT);
+        }
+        return frame;
+    }
+
+    /** The next message that is not a metrics_update. */
+    public JsonObject next() throws InterruptedException {
+        return next(m -> !"metrics_update".equals(m.getString("type")));
+    }
+
+    /** The next message of a type, skipping metrics_update and others. */
+    public JsonObject next(String type) throws InterruptedException {
+        return next(m -> type.equals(m.getString("type")));
+    }
+
+    public JsonObject next(Predicate<JsonObject> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            String frame = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                throw new AssertionError("no wanted message within " + WAIT);
+            }
+            JsonObject message = Json.createReader(new StringReader(frame)).readObject();
+            if (wanted.test(message)) {
+                return message;
+            }
+        }
+    }
+
+    /** Fails if a message passing the filter arrives within the time given. */
+    public void expectNone(Predicate<JsonObject> unwanted, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String frame;
+        while ((frame = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
+            JsonObject message = Json.createReader(new StringReader(frame)).readObject();
+            if (unwanted.test(message)) {
+                throw new AssertionError("unexpected message " + message);
+            }
+        }
+    }
+
+    public CloseReason awaitClose() throws Exception {
+        return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (session.isOpen()) {
+            session.close();
+        }
+    }
+}
