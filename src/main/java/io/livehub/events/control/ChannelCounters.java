@@ -1,20 +1,36 @@
 package io.livehub.events.control;
 
-import io.livehub.events.entity.ChannelCounter;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
-/** Creates a channel's counter row in a transaction of its own, so a race to create it is harmless. */
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.logging.Logger;
+
+/**
+ * Creates a channel's counter row outside the caller's transaction, in auto-commit. When two
+ * writers race to create it, the loser's insert fails alone and no transaction is spoiled (a
+ * failed REQUIRES_NEW commit leaves Payara's outer transaction unusable).
+ */
 @ApplicationScoped
 public class ChannelCounters {
 
-    @PersistenceContext(unitName = "livehub")
-    EntityManager em;
+    private static final Logger LOG = Logger.getLogger(ChannelCounters.class.getName());
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @Resource(lookup = Schema.DATA_SOURCE)
+    DataSource dataSource;
+
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void create(String channel) {
-        em.persist(new ChannelCounter(channel));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO lh_channel (name, seq) VALUES (?, 0)")) {
+            insert.setString(1, channel);
+            insert.executeUpdate();
+        } catch (SQLException createdByAnotherWriter) {
+            LOG.fine(() -> "Channel " + channel + " was created by another writer: " + createdByAnotherWriter.getMessage());
+        }
     }
 }

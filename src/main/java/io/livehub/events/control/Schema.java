@@ -5,8 +5,6 @@ import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -29,7 +27,6 @@ import java.util.logging.Logger;
         transactional = true)
 @Startup
 @Singleton
-@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Schema {
 
     public static final String DATA_SOURCE = "java:app/jdbc/livehub";
@@ -57,7 +54,6 @@ public class Schema {
     @PostConstruct
     void migrate() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(true);
             s.execute("CREATE TABLE IF NOT EXISTS lh_schema (version INTEGER NOT NULL)");
             int version = 0;
             try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM lh_schema")) {

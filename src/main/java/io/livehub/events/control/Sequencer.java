@@ -34,12 +34,11 @@ public class Sequencer {
     public ChannelCounter lock(String channel) {
         ChannelCounter counter = em.find(ChannelCounter.class, channel, LockModeType.PESSIMISTIC_WRITE);
         if (counter == null) {
-            try {
-                counters.create(channel);
-            } catch (RuntimeException createdByAnotherWriter) {
-                // the row exists now either way
-            }
+            counters.create(channel);
             counter = em.find(ChannelCounter.class, channel, LockModeType.PESSIMISTIC_WRITE);
+            if (counter == null) {
+                throw new IllegalStateException("the counter of channel " + channel + " could not be created");
+            }
         }
         return counter;
     }

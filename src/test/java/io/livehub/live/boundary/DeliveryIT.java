@@ -1,0 +1,215 @@
+package io.livehub.live.boundary;
+
+import io.livehub.support.Api;
+import io.livehub.support.Deployments;
+import io.livehub.support.LiveClient;
+import io.livehub.support.StoreCheck;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Ordering and recovery: every subscriber sees a channel's seqs 1, 2, 3 ... once each, also with
+ * many concurrent writers, and a client that reconnects with {@code since} misses nothing.
+ * Runs with {@code livehub.history.size=1000} (pom.xml), so the history can be outrun cheaply.
+ */
+@ExtendWith({StoreCheck.class, ArquillianExtension.class})
+class DeliveryIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.livehub();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    Api api;
+    String channel;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api(base);
+        channel = "order-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void replaysMissedEventsThenGoesLiveWithoutGapOrDuplicate() throws Exception {
+        try (LiveClient first = LiveClient.connect(api.base(), "channels=" + channel)) {
+            first.next("subscribed");
+            for (int i = 0; i < 5; i++) {
+                api.create(channel, "before");
+            }
+            for (int seq = 1; seq <= 5; seq++) {
+                assertEquals(seq, first.next().getInt("seq"));
+            }
+        }
+        List<String> missed = new ArrayList<>();
+        for (int batch = 0; batch < 3; batch++) {
+            missed.addAll(createBatch(100));
+        }
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (LiveClient again = LiveClient.connect(api.base(), null)) {
+            again.send("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\",\"since\":5,\"id\":\"r\"}");
+            // writes race with the replay: they must follow it, each exactly once
+            Future<List<String>> live = writer.submit(() -> {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    ids.add(api.create(channel, "live").getString("id"));
+                }
+                return ids;
+            });
+            JsonObject subscribed = again.next();
+            assertEquals("subscribed", subscribed.getString("type"));
+            assertEquals("r", subscribed.getString("id"));
+            assertTrue(subscribed.getBoolean("recovered"));
+            long latest = subscribed.getJsonNumber("seq").longValue();
+            assertTrue(latest >= 305, "latest " + latest);
+            List<String> expected = new ArrayList<>(missed);
+            expected.addAll(live.get(60, TimeUnit.SECONDS));
+            for (int seq = 6; seq <= 355; seq++) {
+                JsonObject message = again.next();
+                assertEquals("event_created", message.getString("type"));
+                assertEquals(seq, message.getInt("seq"), "seq out of order");
+                assertEquals(expected.get(seq - 6), message.getJsonObject("data").getString("id"));
+            }
+            again.send("{\"type\":\"ping\",\"id\":\"end\"}");
+            assertEquals("pong", again.next().getString("type"), "nothing after the last event");
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
+    @Test
+    void sinceAtTheLatestSeqRecoversNothingAndGoesLive() throws Exception {
+        api.create(channel, "a");
+        try (LiveClient client = LiveClient.connect(api.base(), null)) {
+            client.send("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\",\"since\":1}");
+            JsonObject subscribed = client.next();
+            assertTrue(subscribed.getBoolean("recovered"));
+            assertEquals(1, subscribed.getInt("seq"));
+            api.create(channel, "b");
+            assertEquals(2, client.next().getInt("seq"));
+        }
+    }
+
+    @Test
+    void sinceBeyondTheHistoryIsNotRecovered() throws Exception {
+        createBatch(1000);
+        createBatch(300);
+        try (LiveClient client = LiveClient.connect(api.base(), null)) {
+            client.send("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\",\"since\":10}");
+            JsonObject subscribed = client.next();
+            assertEquals("subscribed", subscribed.getString("type"));
+            assertFalse(subscribed.getBoolean("recovered"));
+            assertEquals(1300, subscribed.getInt("seq"));
+            api.create(channel, "live");
+            assertEquals(1301, client.next().getInt("seq"), "nothing replayed, live goes on");
+        }
+        HttpResponse<String> reload = api.get("api/events?channel=" + channel + "&after=1299");
+        assertEquals(2, Api.json(reload).getJsonArray("events").size(), "the REST cursor still works after a reset");
+    }
+
+    @Test
+    void sinceAheadOfTheServerIsNotRecovered() throws Exception {
+        api.create(channel, "a");
+        try (LiveClient client = LiveClient.connect(api.base(), null)) {
+            client.send("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\",\"since\":99}");
+            JsonObject subscribed = client.next();
+            assertFalse(subscribed.getBoolean("recovered"));
+            assertEquals(1, subscribed.getInt("seq"));
+        }
+    }
+
+    @Test
+    void concurrentWritersGiveEverySubscriberAGapFreeRun() throws Exception {
+        int writers = 8;
+        int eventsPerWriter = 25;
+        List<LiveClient> subscribers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            for (int i = 0; i < 3; i++) {
+                LiveClient c = LiveClient.connect(api.base(), "channels=" + channel);
+                c.next("subscribed");
+                subscribers.add(c);
+            }
+            Set<String> created = ConcurrentHashMap.newKeySet();
+            List<Future<Integer>> writes = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                writes.add(pool.submit(() -> {
+                    int changes = 0;
+                    for (int i = 0; i < eventsPerWriter; i++) {
+                        String id = api.create(channel, "concurrent").getString("id");
+                        created.add(id);
+                        changes++;
+                        if (i % 3 == 0) {
+                            assertEquals(200, api.patch("api/events/" + id, "{\"status\":\"delivered\"}").statusCode());
+                            changes++;
+                        }
+                    }
+                    return changes;
+                }));
+            }
+            // one more subscriber joins mid-storm and resumes from the very start
+            LiveClient late = LiveClient.connect(api.base(), null);
+            subscribers.add(late);
+            late.send("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\",\"since\":0}");
+            assertTrue(late.next().getBoolean("recovered"));
+
+            int total = 0;
+            for (Future<Integer> w : writes) {
+                total += w.get(120, TimeUnit.SECONDS);
+            }
+            for (LiveClient subscriber : subscribers) {
+                Set<String> seenCreated = new HashSet<>();
+                for (int seq = 1; seq <= total; seq++) {
+                    JsonObject message = subscriber.next();
+                    assertEquals(seq, message.getInt("seq"), "every subscriber sees 1.." + total + " in order");
+                    if ("event_created".equals(message.getString("type"))) {
+                        seenCreated.add(message.getJsonObject("data").getString("id"));
+                    }
+                }
+                assertEquals(created, seenCreated);
+            }
+        } finally {
+            pool.shutdownNow();
+            for (LiveClient c : subscribers) {
+                c.close();
+            }
+        }
+    }
+
+    private List<String> createBatch(int n) {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"channel\":\"").append(channel).append("\",\"type\":\"missed\"}");
+        }
+        HttpResponse<String> r = api.post("api/events/batch", body.append("]").toString());
+        assertEquals(201, r.statusCode(), r.body());
+        List<String> ids = new ArrayList<>();
+        Api.json(r).getJsonArray("events").forEach(e -> ids.add(e.asJsonObject().getString("id")));
+        return ids;
+    }
+}
