@@ -1,0 +1,96 @@
+package io.livehub.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Livehub as a user runs it: {@code java -jar payara-micro.jar --deploy livehub.war}, in its own
+ * process on a free port of 127.0.0.1, for tests that restart or kill the server.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(180);
+
+    private final List<String> command;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    public ServerProcess(Path log, String... systemProperties) throws IOException {
+        this.port = freePort();
+        this.log = log;
+        command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        for (String property : systemProperties) {
+            command.add("-D" + property);
+        }
+        command.addAll(List.of("-jar", System.getProperty("payara.microJar", "target/payara-micro.jar"),
+                "--deploy", System.getProperty("livehub.war", "target/livehub.war"),
+                "--nocluster", "--port", Integer.toString(port)));
+    }
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    /** Starts the server and returns when it answers {@code GET /api/metrics}. */
+    public ServerProcess start() throws Exception {
+        Files.createDirectories(log.getParent());
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Livehub exited with " + process.exitValue() + " while starting; see " + log);
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base().resolve("api/metrics"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // the port is not open yet
+            }
+            process.waitFor(250, TimeUnit.MILLISECONDS);
+        }
+        throw new IllegalStateException("Livehub did not answer within " + STARTUP + "; see " + log);
+    }
+
+    /** Stops it the hard way: no shutdown hook, no flush. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Stops it as an operator's SIGTERM does. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
