@@ -18,8 +18,9 @@ public final class Api {
 
     private final URI base;
 
+    /** Talks to the server at {@code base}, always over loopback whatever host name it was given. */
     public Api(URL base) {
-        this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
+        this.base = URI.create("http://127.0.0.1:" + base.getPort() + "/");
     }
 
     public URI base() {

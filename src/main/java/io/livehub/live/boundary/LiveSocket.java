@@ -25,6 +25,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -86,6 +87,15 @@ public class LiveSocket {
             reply(c, new Snapshot(s.id(), snapshots.current(), Timestamps.now()));
         } else {
             refuse(c, null, ErrorCode.UNKNOWN_TYPE, "this message type is sent by the server, not to it");
+        }
+    }
+
+    /** The answer to the hub's pings: how far the client has read. */
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        Connection c = connection(session);
+        if (c != null) {
+            c.ponged(pong.getApplicationData());
         }
     }
 

@@ -15,6 +15,10 @@ final class ChannelState {
     final TreeMap<Long, String> early = new TreeMap<>();
     long earlySince;
     boolean filling;
+    /** For the rate of changes: the seq delivered and the time at the last look. */
+    long sampledSeq = -1;
+    long sampledAt;
+    double rate;
 
     ChannelState(String name, long delivered) {
         this.name = name;

@@ -4,18 +4,22 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
- * One WebSocket connection's outbound side: a bounded queue of frames with at most one
+ * One WebSocket connection's outbound side: a queue of frames, bounded in count and in
+ * characters (about bytes: frames are mostly ASCII JSON), with at most one
  * asynchronous send in flight, the next started when the previous completes. Any thread may
  * {@link #send}; frames leave in the order they were queued. A client that stops reading fills
  * its own queue and is reported as a slow consumer; it never holds up another connection.
@@ -25,30 +29,51 @@ public final class Connection {
     /** The connection whose queue this thread is draining, so a synchronous completion does not recurse. */
     private static final ThreadLocal<Connection> PUMPING = new ThreadLocal<>();
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+    /** A ping every this many characters sent lets the client's pongs show how far it has read. */
+    static final long PING_EVERY_CHARS = 64 * 1024;
+    /** Keys of {@code Session.getUserProperties()} filled in at the handshake. */
+    public static final String USER = "livehub.user";
+    public static final String REMOTE_ADDRESS = "livehub.remote-address";
 
     private final String id;
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private final int maxQueued;
+    private final long maxQueuedChars;
     private final Traffic traffic;
     private final BiConsumer<Connection, Throwable> onFailure;
     private final long connectedAt = System.currentTimeMillis();
+    private final String user;
+    private final String remoteAddress;
     private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedChars = new AtomicLong();
+    /** The length of the one frame in flight, written before its send starts. */
+    private volatile int inFlight;
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final LongAdder sent = new LongAdder();
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private volatile Thread waitingForRoom;
+    /** Characters handed to the container, and the part the client has proven read (by answering a ping). */
+    private final AtomicLong sentChars = new AtomicLong();
+    private volatile long ackedChars;
+    private final AtomicLong pingedChars = new AtomicLong();
+    private volatile long pingSentAt;
+    private volatile long pongAt = System.currentTimeMillis();
 
     /**
      * @param onFailure told once, when the queue overflows (with a null cause) or a send fails
      */
-    Connection(Session session, int maxQueued, Traffic traffic, BiConsumer<Connection, Throwable> onFailure) {
+    Connection(Session session, int maxQueued, long maxQueuedChars, Traffic traffic,
+               BiConsumer<Connection, Throwable> onFailure) {
         this.id = session.getId();
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.maxQueued = maxQueued;
+        this.maxQueuedChars = maxQueuedChars;
+        this.user = (String) session.getUserProperties().get(USER);
+        this.remoteAddress = (String) session.getUserProperties().get(REMOTE_ADDRESS);
         this.traffic = traffic;
         this.onFailure = onFailure;
     }
@@ -59,8 +84,12 @@ public final class Connection {
             traffic.dropped.increment();
             return false;
         }
-        if (queued.incrementAndGet() > maxQueued) {
+        boolean full = queued.incrementAndGet() > maxQueued;
+        // what the client has not read yet: queued here, or handed to the container but not acknowledged
+        full |= queuedChars.addAndGet(frame.length()) + (sentChars.get() - ackedChars) > maxQueuedChars;
+        if (full) {
             queued.decrementAndGet();
+            queuedChars.addAndGet(-frame.length());
             fail(null);
             return false;
         }
@@ -87,6 +116,7 @@ public final class Connection {
                     sending.set(false);
                     continue;
                 }
+                inFlight = frame.length();
                 try {
                     remote.sendText(frame, this::completed);
                 } catch (RuntimeException closed) {
@@ -102,6 +132,7 @@ public final class Connection {
     }
 
     private void completed(SendResult result) {
+        queuedChars.addAndGet(-inFlight);
         queued.decrementAndGet();
         sending.set(false);
         if (!result.isOK()) {
@@ -110,6 +141,10 @@ public final class Connection {
         }
         sent.increment();
         traffic.sent.increment();
+        long position = sentChars.addAndGet(inFlight);
+        if (position - pingedChars.get() >= PING_EVERY_CHARS) {
+            ping(position, false);
+        }
         Thread waiting = waitingForRoom;
         if (waiting != null) {
             LockSupport.unpark(waiting);
@@ -120,6 +155,7 @@ public final class Connection {
     private void fail(Throwable cause) {
         if (failed.compareAndSet(false, true)) {
             int lost = queued.getAndSet(0) + 1;
+            queuedChars.set(0);
             queue.clear();
             traffic.dropped.add(lost);
             Thread waiting = waitingForRoom;
@@ -128,6 +164,49 @@ public final class Connection {
             }
             onFailure.accept(this, cause);
         }
+    }
+
+    /**
+     * Sends a ping carrying the current position. The container reports a send complete once it
+     * has buffered it, however much it buffers; the client's pong proves what it has really read.
+     */
+    private void ping(long position, boolean evenIfNothingWasSent) {
+        long before = pingedChars.get();
+        if ((position <= before && !evenIfNothingWasSent) || !pingedChars.compareAndSet(before, Math.max(before, position))) {
+            return;
+        }
+        if (pingSentAt == 0) {
+            pingSentAt = System.currentTimeMillis();
+        }
+        try {
+            remote.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, position));
+        } catch (IOException | RuntimeException closed) {
+            fail(closed);
+        }
+    }
+
+    /** A pong: the client has read everything up to the position its ping carried. */
+    public void ponged(ByteBuffer data) {
+        pongAt = System.currentTimeMillis();
+        pingSentAt = 0;
+        if (data.remaining() == Long.BYTES) {
+            ackedChars = Math.min(Math.max(ackedChars, data.getLong(data.position())), sentChars.get());
+        }
+    }
+
+    /**
+     * Pings when nothing was pinged for {@code interval} ms; false when a ping has waited more
+     * than {@code timeout} ms for its pong (the peer is dead or stalled).
+     */
+    boolean keepAlive(long now, long interval, long timeout) {
+        long pinged = pingSentAt;
+        if (pinged != 0 && now - pinged > timeout) {
+            return false;
+        }
+        if (pinged == 0 && now - pongAt >= interval) {
+            ping(sentChars.get(), true);
+        }
+        return true;
     }
 
     /** Waits until fewer than {@code below} frames are queued; false on time-out or failure. */
@@ -177,6 +256,15 @@ public final class Connection {
 
     public long connectedAt() {
         return connectedAt;
+    }
+
+    /** The authenticated user's name, or null when authentication is off. */
+    public String user() {
+        return user;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     int maxQueued() {

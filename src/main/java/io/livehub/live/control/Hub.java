@@ -71,7 +71,20 @@ public class Hub {
     @ConfigProperty(name = "livehub.ws.queue.max-messages", defaultValue = "4096")
     int maxQueued;
 
+    @Inject
+    @ConfigProperty(name = "livehub.ws.queue.max-bytes", defaultValue = "16777216")
+    long maxQueuedBytes;
+
+    @Inject
+    @ConfigProperty(name = "livehub.ws.ping-interval", defaultValue = "25000")
+    long pingInterval;
+
+    @Inject
+    @ConfigProperty(name = "livehub.ws.pong-timeout", defaultValue = "20000")
+    long pongTimeout;
+
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private long keptAliveAt;
     private final Traffic traffic = new Traffic();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
@@ -103,7 +116,7 @@ public class Hub {
     }
 
     public Connection open(Session session) {
-        Connection c = new Connection(session, maxQueued, traffic, this::failed);
+        Connection c = new Connection(session, maxQueued, maxQueuedBytes, traffic, this::failed);
         connections.put(c.id(), c);
         return c;
     }
@@ -284,10 +297,27 @@ public class Hub {
                 if (!waiting.isEmpty()) {
                     fillGaps();
                 }
+                keepAlive();
             } catch (InterruptedException stopping) {
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "A dispatcher task failed", e);
+            }
+        }
+    }
+
+    /** Pings idle connections; closes those whose pong is overdue (dead, or not reading). */
+    private void keepAlive() {
+        long now = System.currentTimeMillis();
+        if (now - keptAliveAt < 1000) {
+            return;
+        }
+        keptAliveAt = now;
+        for (Connection c : connections.values()) {
+            if (!c.keepAlive(now, pingInterval, pongTimeout)) {
+                LOG.warning("Connection " + c.id() + " did not answer a ping within " + pongTimeout + " ms: closing it with "
+                        + CloseCodes.SLOW_CONSUMER);
+                executor.execute(() -> closeQuietly(c.session(), CloseCodes.SLOW_CONSUMER, "no pong"));
             }
         }
     }
@@ -298,8 +328,8 @@ public class Hub {
 
     private void failed(Connection c, Throwable cause) {
         if (cause == null) {
-            LOG.warning("Connection " + c.id() + " is a slow consumer (more than " + c.maxQueued()
-                    + " messages queued): closing it with " + CloseCodes.SLOW_CONSUMER);
+            LOG.warning("Connection " + c.id() + " is a slow consumer (its outbound queue is full): closing it with "
+                    + CloseCodes.SLOW_CONSUMER);
             executor.execute(() -> closeQuietly(c.session(), CloseCodes.SLOW_CONSUMER, "slow consumer"));
         } else {
             LOG.fine(() -> "Connection " + c.id() + " failed to send: " + cause);
@@ -332,6 +362,50 @@ public class Hub {
 
     static String text(Message message) {
         return MessageEncoder.toText(message);
+    }
+
+    /** A channel as an administrator sees it on this node. */
+    public record ChannelInfo(String name, int subscribers, long latestSeq, double changesPerSecond) {
+    }
+
+    /** The channels this node knows, read on the dispatcher thread. */
+    public List<ChannelInfo> channels() {
+        java.util.concurrent.CompletableFuture<List<ChannelInfo>> answer = new java.util.concurrent.CompletableFuture<>();
+        post(() -> {
+            long now = System.currentTimeMillis();
+            List<ChannelInfo> infos = new java.util.ArrayList<>();
+            for (ChannelState ch : channels.values()) {
+                if (ch.sampledSeq >= 0 && now - ch.sampledAt >= 1000) {
+                    ch.rate = Math.round((ch.delivered - ch.sampledSeq) * 10_000.0 / (now - ch.sampledAt)) / 10.0;
+                }
+                if (ch.sampledSeq < 0 || now - ch.sampledAt >= 1000) {
+                    ch.sampledSeq = ch.delivered;
+                    ch.sampledAt = now;
+                }
+                infos.add(new ChannelInfo(ch.name, ch.subscribers.size(), ch.delivered, ch.rate));
+            }
+            infos.sort(java.util.Comparator.comparing(ChannelInfo::name));
+            answer.complete(infos);
+        });
+        try {
+            return answer.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the dispatcher did not answer", e);
+        }
+    }
+
+    public Optional<Connection> connection(String id) {
+        return Optional.ofNullable(connections.get(id));
+    }
+
+    /** Closes a connection with a code of the contract; false when there is no such connection. */
+    public boolean close(String id, int code, String reason) {
+        Connection c = connections.get(id);
+        if (c == null) {
+            return false;
+        }
+        executor.execute(() -> closeQuietly(c.session(), code, reason));
+        return true;
     }
 
     public Collection<Connection> connections() {

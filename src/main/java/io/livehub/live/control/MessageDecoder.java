@@ -38,7 +38,8 @@ public class MessageDecoder implements Decoder.Text<Message> {
             Map.entry("event_update", Map.of("channel", JsonValue.ValueType.STRING, "seq", JsonValue.ValueType.NUMBER, "data", JsonValue.ValueType.OBJECT)),
             Map.entry("event_deleted", Map.of("channel", JsonValue.ValueType.STRING, "seq", JsonValue.ValueType.NUMBER, "data", JsonValue.ValueType.OBJECT)),
             Map.entry("metrics_update", Map.of("data", JsonValue.ValueType.OBJECT)),
-            Map.entry("error", Map.of("error", JsonValue.ValueType.OBJECT)));
+            Map.entry("error", Map.of("error", JsonValue.ValueType.OBJECT)),
+            Map.entry("announcement", Map.of("data", JsonValue.ValueType.OBJECT)));
 
     private static final Set<String> NEED_CHANNEL = Set.of("subscribe", "unsubscribe", "subscribed", "unsubscribed",
             "event_created", "event_update", "event_deleted");

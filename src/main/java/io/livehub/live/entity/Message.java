@@ -19,8 +19,9 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "event_update", type = EventUpdate.class),
         @JsonbSubtype(alias = "event_deleted", type = EventDeleted.class),
         @JsonbSubtype(alias = "metrics_update", type = MetricsUpdate.class),
-        @JsonbSubtype(alias = "error", type = ErrorMessage.class)
+        @JsonbSubtype(alias = "error", type = ErrorMessage.class),
+        @JsonbSubtype(alias = "announcement", type = Announcement.class)
 })
 public sealed interface Message permits Ping, Pong, Subscribe, Unsubscribe, Snapshot, Subscribed, Unsubscribed,
-        EventCreated, EventUpdate, EventDeleted, MetricsUpdate, ErrorMessage, TextPing, TextPong {
+        EventCreated, EventUpdate, EventDeleted, MetricsUpdate, ErrorMessage, Announcement, TextPing, TextPong {
 }

@@ -3,6 +3,7 @@ package io.livehub.live.boundary;
 import io.livehub.support.Api;
 import io.livehub.support.Deployments;
 import io.livehub.support.LiveClient;
+import io.livehub.support.RawSocket;
 import io.livehub.support.StoreCheck;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -201,10 +202,37 @@ class DeliveryIT {
         }
     }
 
+    @Test
+    void aClientThatStopsReadingIsClosedAsSlowWhileOthersReceiveEverything() throws Exception {
+        try (RawSocket stalled = RawSocket.connect(api.base(), "channels=" + channel, 4096);
+             LiveClient healthy = LiveClient.connect(api.base(), "channels=" + channel)) {
+            assertTrue(stalled.next().text().contains("subscribed"));
+            healthy.next("subscribed");
+            long droppedBefore = Api.json(api.get("api/metrics")).getJsonNumber("messages_dropped").longValue();
+            // from here on the stalled client reads nothing; unread bytes are bounded at 2 MiB (pom.xml),
+            // and each burst (one batch, 320 KB) stays well below that for the healthy client
+            String payload = "{\"blob\":\"" + "x".repeat(32_000) + "\"}";
+            int total = 0;
+            for (int batch = 0; batch < 30; batch++) {
+                total += createBatch(10, payload).size();
+            }
+            for (int seq = 1; seq <= total; seq++) {
+                assertEquals(seq, healthy.next().getInt("seq"), "the healthy client gets everything, in order");
+            }
+            assertEquals(4408, stalled.awaitCloseCode(), "the stalled client is closed as a slow consumer");
+            assertTrue(Api.json(api.get("api/metrics")).getJsonNumber("messages_dropped").longValue() > droppedBefore);
+        }
+    }
+
     private List<String> createBatch(int n) {
+        return createBatch(n, "{}");
+    }
+
+    private List<String> createBatch(int n, String payload) {
         StringBuilder body = new StringBuilder("[");
         for (int i = 0; i < n; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"channel\":\"").append(channel).append("\",\"type\":\"missed\"}");
+            body.append(i == 0 ? "" : ",").append("{\"channel\":\"").append(channel)
+                    .append("\",\"type\":\"missed\",\"payload\":").append(payload).append("}");
         }
         HttpResponse<String> r = api.post("api/events/batch", body.append("]").toString());
         assertEquals(201, r.statusCode(), r.body());
