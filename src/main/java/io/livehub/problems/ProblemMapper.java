@@ -16,8 +16,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable failure) {
-        if (failure instanceof Problem problem) {
-            return problem.response();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof Problem problem) {
+                return problem.response();
+            }
         }
         if (failure instanceof WebApplicationException web) {
             Response.StatusType status = web.getResponse().getStatusInfo();

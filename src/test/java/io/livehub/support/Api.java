@@ -14,13 +14,30 @@ import java.time.Duration;
 /** A small REST client of the Livehub API for tests. */
 public final class Api {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
     private final URI base;
+    private final String token;
 
-    /** Talks to the server at {@code base}, always over loopback whatever host name it was given. */
+    /** Talks to the server at {@code base} with an admin token, over loopback whatever host name it was given. */
     public Api(URL base) {
+        this(base, TestTokens.admin());
+    }
+
+    /** {@code token}: the bearer token to send, or null to send none. */
+    public Api(URL base, String token) {
         this.base = URI.create("http://127.0.0.1:" + base.getPort() + "/");
+        this.token = token;
+    }
+
+    /** The same server with another token (null: none). */
+    public Api as(String otherToken) {
+        try {
+            return new Api(base.toURL(), otherToken);
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public URI base() {
@@ -33,6 +50,12 @@ public final class Api {
 
     public HttpResponse<String> post(String path, String body, String... headers) {
         return send(request(path, headers).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A POST that asks first ({@code Expect: 100-continue}), as curl does for large bodies. */
+    public HttpResponse<String> postLarge(String path, String body) {
+        return send(request(path).expectContinue(true).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -60,6 +83,9 @@ public final class Api {
 
     private HttpRequest.Builder request(String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }

@@ -24,16 +24,15 @@ import java.util.function.Predicate;
 public final class LiveClient implements AutoCloseable {
 
     public static final Duration WAIT = Duration.ofSeconds(10);
-    private static final ClientManager TYRUS = ClientManager.createClient();
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private final Session session;
 
-    private LiveClient(URI uri) throws Exception {
+    private LiveClient(URI uri, ClientEndpointConfig.Configurator headers) throws Exception {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
-                .preferredSubprotocols(List.of("livehub.v1")).build();
-        session = TYRUS.connectToServer(new Endpoint() {
+                .preferredSubprotocols(List.of("livehub.v1")).configurator(headers).build();
+        session = ClientManager.createClient().connectToServer(new Endpoint() {
             @Override
             public void onOpen(Session s, EndpointConfig c) {
                 s.addMessageHandler(String.class, (MessageHandler.Whole<String>) frames::add);
@@ -46,10 +45,38 @@ public final class LiveClient implements AutoCloseable {
         }, config, uri);
     }
 
-    /** Connects to {@code /ws} of the server at {@code base}, with an optional query such as {@code channels=a,b}. */
+    /**
+     * Connects to {@code /ws} of the server at {@code base} over loopback with an admin token,
+     * with an optional query such as {@code channels=a,b}.
+     */
     public static LiveClient connect(URI base, String query) throws Exception {
-        String ws = base.toString().replaceFirst("^http", "ws") + "ws" + (query == null ? "" : "?" + query);
-        return new LiveClient(URI.create(ws));
+        return connect(base, query, TestTokens.admin());
+    }
+
+    /** {@code token}: sent as the {@code token} query parameter; null sends none. */
+    public static LiveClient connect(URI base, String query, String token) throws Exception {
+        return new LiveClient(url(base, query, token), new ClientEndpointConfig.Configurator());
+    }
+
+    /** Sends the token in an {@code Authorization: Bearer} header instead of the query. */
+    public static LiveClient connectWithHeader(URI base, String query, String token) throws Exception {
+        return new LiveClient(url(base, query, null), new ClientEndpointConfig.Configurator() {
+            @Override
+            public void beforeRequest(java.util.Map<String, List<String>> headers) {
+                headers.put("Authorization", List.of("Bearer " + token));
+            }
+        });
+    }
+
+    private static URI url(URI base, String query, String token) {
+        StringBuilder q = new StringBuilder();
+        if (query != null) {
+            q.append(query);
+        }
+        if (token != null) {
+            q.append(q.length() == 0 ? "" : "&").append("token=").append(token);
+        }
+        return URI.create("ws://127.0.0.1:" + base.getPort() + "/ws" + (q.length() == 0 ? "" : "?" + q));
     }
 
     public void send(String frame) throws Exception {

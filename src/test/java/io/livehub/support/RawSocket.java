@@ -41,25 +41,26 @@ public final class RawSocket implements AutoCloseable {
     }
 
     /** Opens {@code /ws?query} with a small receive buffer, so that a client that does not read fills up fast. */
-    public static RawSocket connect(URI base, String query, int receiveBuffer) throws IOException {
+    public static RawSocket connect(URI base, String query, int receiveBuffer, String... headers) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(receiveBuffer);
-        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+        socket.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 10_000);
         socket.setSoTimeout(30_000);
         RawSocket raw = new RawSocket(socket);
         byte[] key = new byte[16];
         RANDOM.nextBytes(key);
         String request = "GET /ws" + (query == null ? "" : "?" + query) + " HTTP/1.1\r\n"
-                + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                + "Host: 127.0.0.1:" + base.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
+                + "Sec-WebSocket-Version: 13\r\n" + String.join("", java.util.Arrays.stream(headers).map(h -> h + "\r\n").toList())
+                + "\r\n";
         raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
         raw.out.flush();
-        String status = raw.readHeaders();
-        if (!status.startsWith("HTTP/1.1 101")) {
+        String head = raw.readHeaders();
+        if (!head.startsWith("HTTP/1.1 101")) {
             socket.close();
-            throw new IOException("handshake refused: " + status);
+            throw new IOException("handshake refused: " + head);
         }
         return raw;
     }
@@ -75,8 +76,7 @@ public final class RawSocket implements AutoCloseable {
             head.write(b);
             matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
         }
-        String text = head.toString(StandardCharsets.US_ASCII);
-        return text.substring(0, text.indexOf("\r\n"));
+        return head.toString(StandardCharsets.US_ASCII).trim();
     }
 
     public void sendText(String text) throws IOException {

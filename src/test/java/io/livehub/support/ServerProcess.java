@@ -27,9 +27,15 @@ public final class ServerProcess implements AutoCloseable {
     private Process process;
 
     public ServerProcess(Path log, String... systemProperties) throws IOException {
+        this(log, List.of("-Xmx512m"), systemProperties);
+    }
+
+    /** With these JVM options (heap, GC, a flight recording) instead of the tests' {@code -Xmx512m}. */
+    public ServerProcess(Path log, List<String> jvmOptions, String... systemProperties) throws IOException {
         this.port = freePort();
         this.log = log;
-        command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
         for (String property : systemProperties) {
             command.add("-D" + property);
         }
@@ -38,11 +44,16 @@ public final class ServerProcess implements AutoCloseable {
                 "--nocluster", "--port", Integer.toString(port)));
     }
 
+    /** The server's operating-system process id, for reading {@code /proc/<pid>}. */
+    public long pid() {
+        return process.pid();
+    }
+
     public URI base() {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
 
-    /** Starts the server and returns when it answers {@code GET /api/metrics}. */
+    /** Starts the server and returns when the application answers {@code GET /api/metrics} (with or without a token). */
     public ServerProcess start() throws Exception {
         Files.createDirectories(log.getParent());
         process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -56,7 +67,7 @@ public final class ServerProcess implements AutoCloseable {
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base().resolve("api/metrics"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                if (r.statusCode() != 404 && r.statusCode() < 500) { // 401 is an answer too: the app is deployed
                     return this;
                 }
             } catch (IOException notYet) {

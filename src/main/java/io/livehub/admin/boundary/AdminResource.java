@@ -9,6 +9,8 @@ import io.livehub.live.entity.Announcement;
 import io.livehub.live.entity.CloseCodes;
 import io.livehub.metrics.control.Metrics;
 import io.livehub.problems.Problem;
+import io.livehub.security.boundary.Allowed;
+import io.livehub.security.entity.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -35,6 +37,7 @@ import java.util.logging.Logger;
 /** {@code /api/admin/}: connections, channels, stats and announcements of this node. */
 @Path("admin")
 @RequestScoped
+@Allowed(Role.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {
 

@@ -1,9 +1,9 @@
 package io.livehub.events.boundary;
 
+import io.livehub.events.control.EventJson;
 import io.livehub.events.entity.ChannelName;
 import io.livehub.events.entity.NewEvent;
 import io.livehub.problems.Problem;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -35,7 +35,7 @@ final class EventInput {
         if (body == null || body.isBlank()) {
             throw Problem.invalid("the request body is empty; send a JSON object");
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = EventJson.JSON.createReader(new StringReader(body))) {
             return reader.read();
         } catch (JsonParsingException e) {
             throw Problem.invalid("the body is not valid JSON (at line " + e.getLocation().getLineNumber()

@@ -8,6 +8,8 @@ import io.livehub.events.entity.Event;
 import io.livehub.events.entity.EventPage;
 import io.livehub.events.entity.NewEvent;
 import io.livehub.problems.Problem;
+import io.livehub.security.boundary.Allowed;
+import io.livehub.security.entity.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -34,6 +36,7 @@ import java.util.function.Supplier;
 /** Events in and out over REST: {@code /api/events}. */
 @Path("events")
 @RequestScoped
+@Allowed({Role.SUBSCRIBER, Role.PUBLISHER})
 @Produces(MediaType.APPLICATION_JSON)
 public class EventsResource {
 
@@ -51,6 +54,7 @@ public class EventsResource {
     UriInfo uri;
 
     @POST
+    @Allowed(Role.PUBLISHER)
     public Response create(@HeaderParam("Idempotency-Key") String key, String body) {
         NewEvent input = EventInput.event(EventInput.object(body), "");
         return write("POST /api/events", key, () -> {
@@ -61,11 +65,12 @@ public class EventsResource {
 
     @POST
     @Path("batch")
+    @Allowed(Role.PUBLISHER)
     public Response createAll(@HeaderParam("Idempotency-Key") String key, String body) {
         List<NewEvent> inputs = EventInput.batch(body);
         return write("POST /api/events/batch", key, () -> {
             List<Event> events = store.createAll(inputs);
-            JsonObject json = Json.createObjectBuilder().add("events", EventJson.array(events)).build();
+            JsonObject json = EventJson.JSON.createObjectBuilder().add("events", EventJson.array(events)).build();
             return new Answer(201, null, json.toString());
         });
     }
@@ -81,7 +86,7 @@ public class EventsResource {
         }
         Long size = number(limit, "limit", 1, MAX_LIMIT);
         EventPage page = store.list(channel, status, cursor, size == null ? DEFAULT_LIMIT : size.intValue());
-        JsonObjectBuilder json = Json.createObjectBuilder().add("events", EventJson.array(page.events()));
+        JsonObjectBuilder json = EventJson.JSON.createObjectBuilder().add("events", EventJson.array(page.events()));
         if (page.next() == null) {
             json.addNull("next");
         } else {
@@ -98,6 +103,7 @@ public class EventsResource {
 
     @PATCH
     @Path("{id}")
+    @Allowed(Role.PUBLISHER)
     public Response update(@PathParam("id") String id, @HeaderParam("Idempotency-Key") String key, String body) {
         JsonObject patch = EventInput.object(body);
         String status = EventInput.status(EventInput.optionalString(patch, "status", "", null), "status");
@@ -112,6 +118,7 @@ public class EventsResource {
 
     @DELETE
     @Path("{id}")
+    @Allowed(Role.PUBLISHER)
     public Response delete(@PathParam("id") String id, @HeaderParam("Idempotency-Key") String key) {
         return write("DELETE /api/events/" + id, key, () -> {
             if (!store.delete(id)) {

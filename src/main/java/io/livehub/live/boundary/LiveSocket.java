@@ -8,6 +8,7 @@ import io.livehub.live.control.Connection;
 import io.livehub.live.control.Hub;
 import io.livehub.live.control.MessageDecoder;
 import io.livehub.live.control.MessageEncoder;
+import io.livehub.live.entity.CloseCodes;
 import io.livehub.live.entity.ErrorCode;
 import io.livehub.live.entity.ErrorMessage;
 import io.livehub.live.entity.Message;
@@ -18,6 +19,7 @@ import io.livehub.live.entity.Subscribe;
 import io.livehub.live.entity.TextPing;
 import io.livehub.live.entity.Unsubscribe;
 import io.livehub.metrics.control.Snapshots;
+import io.livehub.security.entity.Caller;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DecodeException;
@@ -28,22 +30,26 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The WebSocket endpoint {@code /ws}: a thin layer that turns each typed message into a call
- * on the {@link Hub}. Every reply goes through the connection's queue, like the broadcasts.
+ * on the {@link Hub}, after the checks a public endpoint needs (who the caller is, which
+ * channels it may use, how much it may send). Every reply goes through the connection's queue.
  */
-@ServerEndpoint(value = "/ws", subprotocols = "livehub.v1",
+@ServerEndpoint(value = "/ws", subprotocols = "livehub.v1", configurator = Handshake.class,
         encoders = MessageEncoder.class, decoders = MessageDecoder.class)
 public class LiveSocket {
 
     private static final Logger LOG = Logger.getLogger(LiveSocket.class.getName());
     static final String CONNECTION = "livehub.connection";
-    static final int MAX_FRAME_BYTES = 64 * 1024;
+    static final String RATE = "livehub.rate";
 
     @Inject
     Hub hub;
@@ -54,29 +60,59 @@ public class LiveSocket {
     @Inject
     Snapshots snapshots;
 
+    @Inject
+    @ConfigProperty(name = "livehub.ws.messages-per-second", defaultValue = "50")
+    int messagesPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "livehub.ws.max-subscriptions", defaultValue = "100")
+    int maxSubscriptions;
+
     @OnOpen
     public void open(Session session) {
-        Connection c = hub.open(session);
+        if (session.getUserProperties().get(Handshake.REFUSED) instanceof String reason) {
+            LOG.info("WebSocket connection " + session.getId() + " refused: " + reason);
+            close(session, CloseCodes.POLICY, reason);
+            return;
+        }
+        Caller caller = caller(session);
+        if (caller != null) {
+            session.getUserProperties().put(Hub.EXPIRES_AT, caller.expiresAtMillis());
+        }
+        Connection c = hub.open(session).orElse(null);
+        if (c == null) {
+            LOG.warning("WebSocket connection " + session.getId() + " refused: too many connections"
+                    + (caller == null ? "" : " (server-wide or for user " + caller.name() + ")"));
+            close(session, CloseCodes.TRY_AGAIN_LATER, "too many connections");
+            return;
+        }
         session.getUserProperties().put(CONNECTION, c);
+        session.getUserProperties().put(RATE, new MessageRate(messagesPerSecond));
         List<String> channels = session.getRequestParameterMap().getOrDefault("channels", List.of());
         for (String list : channels) {
             for (String channel : list.split(",")) {
                 if (!channel.isBlank()) {
-                    subscribe(c, null, channel.trim(), null);
+                    subscribe(c, caller, null, channel.trim(), null);
                 }
             }
         }
     }
 
-    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    /** The container's own ceiling; the configured limit ({@code livehub.ws.max-frame-bytes}) is checked by the decoder. */
+    static final int FRAME_CEILING = 1024 * 1024;
+
+    @OnMessage(maxMessageSize = FRAME_CEILING)
     public void message(Message message, Session session) {
         Connection c = connection(session);
+        if (c == null || !admitted(c, session)) {
+            return;
+        }
         if (message instanceof TextPing) {
             c.send("pong");
         } else if (message instanceof Ping ping) {
             reply(c, new Pong(ping.id(), Timestamps.now()));
         } else if (message instanceof Subscribe s) {
-            subscribe(c, s.id(), s.channel(), s.since());
+            subscribe(c, caller(session), s.id(), s.channel(), s.since());
         } else if (message instanceof Unsubscribe u) {
             if (c.channels().remove(u.channel())) {
                 hub.unsubscribe(c, u.id(), u.channel());
@@ -90,6 +126,15 @@ public class LiveSocket {
         }
     }
 
+    /** Binary frames are not part of the protocol: answered, not fatal. */
+    @OnMessage
+    public void binary(ByteBuffer frame, Session session) {
+        Connection c = connection(session);
+        if (c != null && admitted(c, session)) {
+            refuse(c, null, ErrorCode.BAD_JSON, "binary frames are not accepted: send JSON text frames");
+        }
+    }
+
     /** The answer to the hub's pings: how far the client has read. */
     @OnMessage
     public void pong(PongMessage pong, Session session) {
@@ -99,9 +144,17 @@ public class LiveSocket {
         }
     }
 
-    private void subscribe(Connection c, String id, String channel, Long since) {
+    private void subscribe(Connection c, Caller caller, String id, String channel, Long since) {
         if (!ChannelName.isValid(channel)) {
             refuse(c, id, ErrorCode.INVALID, "channel '" + clip(channel) + "' must match " + ChannelName.RULE);
+            return;
+        }
+        if (caller != null && !caller.mayUse(channel)) {
+            refuse(c, id, ErrorCode.FORBIDDEN, "your token does not allow channel '" + channel + "'");
+            return;
+        }
+        if (c.channels().size() >= maxSubscriptions && !c.channels().contains(channel)) {
+            refuse(c, id, ErrorCode.FORBIDDEN, "at most " + maxSubscriptions + " subscriptions per connection");
             return;
         }
         if (!c.channels().add(channel)) {
@@ -111,13 +164,34 @@ public class LiveSocket {
         hub.subscribe(c, id, channel, since, store.latestSeq(channel));
     }
 
+    /** Counts a message against the connection's rate; refuses it over the rate, closes on sustained abuse. */
+    private boolean admitted(Connection c, Session session) {
+        MessageRate rate = (MessageRate) session.getUserProperties().get(RATE);
+        switch (rate.take()) {
+            case ALLOWED:
+                return true;
+            case REFUSED:
+                refuse(c, null, ErrorCode.RATE_LIMITED, "more than " + messagesPerSecond + " messages per second");
+                return false;
+            default:
+                LOG.warning("Connection " + c.id() + " kept sending over its message rate: closing it with " + CloseCodes.POLICY);
+                close(session, CloseCodes.POLICY, "message rate exceeded");
+                return false;
+        }
+    }
+
     @OnError
     public void error(Session session, Throwable failure) {
-        Connection c = (Connection) session.getUserProperties().get(CONNECTION);
+        Connection c = connection(session);
         if (c == null) {
             return;
         }
-        if (failure instanceof BadMessage bad) {
+        if (failure instanceof DecodeException && !admitted(c, session)) {
+            return;
+        }
+        if (failure instanceof BadMessage bad && bad.code() == ErrorCode.TOO_BIG) {
+            close(session, CloseCodes.TOO_BIG, bad.getMessage());
+        } else if (failure instanceof BadMessage bad) {
             refuse(c, bad.id(), bad.code(), bad.getMessage());
         } else if (failure instanceof DecodeException) {
             refuse(c, null, ErrorCode.BAD_JSON, "the frame could not be read");
@@ -128,9 +202,17 @@ public class LiveSocket {
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        Connection c = (Connection) session.getUserProperties().get(CONNECTION);
+        Connection c = connection(session);
         if (c != null) {
             hub.closed(c);
+        }
+    }
+
+    private static void close(Session session, int code, String reason) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (IOException | IllegalStateException alreadyClosed) {
+            LOG.fine(() -> "Closing " + session.getId() + ": " + alreadyClosed);
         }
     }
 
@@ -144,6 +226,10 @@ public class LiveSocket {
 
     private static Connection connection(Session session) {
         return (Connection) session.getUserProperties().get(CONNECTION);
+    }
+
+    private static Caller caller(Session session) {
+        return (Caller) session.getUserProperties().get(Handshake.CALLER);
     }
 
     private static String clip(String s) {

@@ -12,7 +12,7 @@ final class ChannelState {
     long delivered;
     final Map<Connection, Subscription> subscribers = new LinkedHashMap<>();
     /** Changes that arrived before an earlier one, by seq, with their frames. */
-    final TreeMap<Long, String> early = new TreeMap<>();
+    final TreeMap<Long, Frame> early = new TreeMap<>();
     long earlySince;
     boolean filling;
     /** For the rate of changes: the seq delivered and the time at the last look. */

@@ -6,6 +6,8 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,12 +25,19 @@ import java.util.function.BiConsumer;
  * asynchronous send in flight, the next started when the previous completes. Any thread may
  * {@link #send}; frames leave in the order they were queued. A client that stops reading fills
  * its own queue and is reported as a slow consumer; it never holds up another connection.
+ * <p>
+ * On Tyrus ({@link TyrusFrames}) one send writes every frame queued by then, pre-built and
+ * shared by all receivers, in one buffer, with the acknowledgement ping appended when one is
+ * due; elsewhere each frame is one {@code RemoteEndpoint.Async.sendText}.
  */
 public final class Connection {
 
     /** The connection whose queue this thread is draining, so a synchronous completion does not recurse. */
     private static final ThreadLocal<Connection> PUMPING = new ThreadLocal<>();
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+    private static final SendResult OK = new SendResult();
+    /** A write stops taking queued frames at about this size; the rest go in the next. */
+    static final int MAX_WRITE_BYTES = 256 * 1024;
     /** A ping every this many characters sent lets the client's pongs show how far it has read. */
     static final long PING_EVERY_CHARS = 64 * 1024;
     /** Keys of {@code Session.getUserProperties()} filled in at the handshake. */
@@ -45,16 +54,21 @@ public final class Connection {
     private final long connectedAt = System.currentTimeMillis();
     private final String user;
     private final String remoteAddress;
-    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    /** Non-null when frames go to the container pre-built (Tyrus). */
+    private final TyrusFrames frames;
+    private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong queuedChars = new AtomicLong();
-    /** The length of the one frame in flight, written before its send starts. */
-    private volatile int inFlight;
+    /** The characters and the number of the frames of the one send in flight, written before it starts. */
+    private volatile long inFlight;
+    private volatile int inFlightFrames;
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final LongAdder sent = new LongAdder();
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private volatile Thread waitingForRoom;
+    /** Hub's dispatcher thread only: this connection has frames offered and not yet flushed. */
+    boolean dirty;
     /** Characters handed to the container, and the part the client has proven read (by answering a ping). */
     private final AtomicLong sentChars = new AtomicLong();
     private volatile long ackedChars;
@@ -70,6 +84,7 @@ public final class Connection {
         this.id = session.getId();
         this.session = session;
         this.remote = session.getAsyncRemote();
+        this.frames = TyrusFrames.of(session);
         this.maxQueued = maxQueued;
         this.maxQueuedChars = maxQueuedChars;
         this.user = (String) session.getUserProperties().get(USER);
@@ -80,22 +95,44 @@ public final class Connection {
 
     /** Queues a frame; false when the connection is failing or its queue is full (it is then closed as slow). */
     public boolean send(String frame) {
+        return send(new Frame(frame));
+    }
+
+    /** Queues a frame serialized once for many connections, and starts sending it. */
+    public boolean send(Frame frame) {
+        if (!offer(frame)) {
+            return false;
+        }
+        pump();
+        return true;
+    }
+
+    /**
+     * Queues a frame without starting to send it: the caller {@link #flush}es once it has queued
+     * everything it has for this connection, so that several frames can leave in one write.
+     */
+    boolean offer(Frame frame) {
         if (failed.get()) {
             traffic.dropped.increment();
             return false;
         }
+        int length = frame.length();
         boolean full = queued.incrementAndGet() > maxQueued;
         // what the client has not read yet: queued here, or handed to the container but not acknowledged
-        full |= queuedChars.addAndGet(frame.length()) + (sentChars.get() - ackedChars) > maxQueuedChars;
+        full |= queuedChars.addAndGet(length) + (sentChars.get() - ackedChars) > maxQueuedChars;
         if (full) {
             queued.decrementAndGet();
-            queuedChars.addAndGet(-frame.length());
+            queuedChars.addAndGet(-length);
             fail(null);
             return false;
         }
         queue.add(frame);
-        pump();
         return true;
+    }
+
+    /** Starts sending what {@link #offer} queued. */
+    void flush() {
+        pump();
     }
 
     private void pump() {
@@ -111,17 +148,7 @@ public final class Connection {
         PUMPING.set(this);
         try {
             while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
-                String frame = queue.poll();
-                if (frame == null) {
-                    sending.set(false);
-                    continue;
-                }
-                inFlight = frame.length();
-                try {
-                    remote.sendText(frame, this::completed);
-                } catch (RuntimeException closed) {
-                    sending.set(false);
-                    fail(closed);
+                if (!(frames == null ? sendOne() : sendAll())) {
                     return;
                 }
             }
@@ -131,16 +158,111 @@ public final class Connection {
         }
     }
 
+    /** The portable path: the next frame, as one text message. */
+    private boolean sendOne() {
+        Frame frame = queue.poll();
+        if (frame == null) {
+            sending.set(false);
+            return true;
+        }
+        inFlight = frame.length();
+        inFlightFrames = 1;
+        try {
+            remote.sendText(frame.text(), this::completed);
+            return true;
+        } catch (RuntimeException closed) {
+            sending.set(false);
+            fail(closed);
+            return false;
+        }
+    }
+
+    /** Tyrus: every queued frame (up to a write's worth) in one buffer, and the acknowledgement ping when due. */
+    private boolean sendAll() {
+        Frame first = queue.poll();
+        if (first == null) {
+            sending.set(false);
+            return true;
+        }
+        long chars = first.length();
+        int count = 1;
+        ByteBuffer buffer;
+        Frame second = queue.peek() == null ? null : queue.poll();
+        if (second == null) {
+            byte[] ping = pingDue(chars);
+            buffer = ping == null ? ByteBuffer.wrap(first.wire()) : join(List.of(first), ping);
+        } else {
+            List<Frame> batch = new ArrayList<>();
+            batch.add(first);
+            batch.add(second);
+            chars += second.length();
+            count = 2;
+            int bytes = first.wire().length + second.wire().length;
+            Frame next;
+            while (bytes < MAX_WRITE_BYTES && (next = queue.poll()) != null) {
+                batch.add(next);
+                chars += next.length();
+                bytes += next.wire().length;
+                count++;
+            }
+            buffer = join(batch, pingDue(chars));
+        }
+        inFlight = chars;
+        inFlightFrames = count;
+        try {
+            frames.send(buffer, this::written);
+            return true;
+        } catch (RuntimeException closed) {
+            sending.set(false);
+            fail(closed);
+            return false;
+        }
+    }
+
+    private static ByteBuffer join(List<Frame> batch, byte[] ping) {
+        int size = ping == null ? 0 : ping.length;
+        for (Frame f : batch) {
+            size += f.wire().length;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        for (Frame f : batch) {
+            buffer.put(f.wire());
+        }
+        if (ping != null) {
+            buffer.put(ping);
+        }
+        return buffer.flip();
+    }
+
+    /** A ping frame carrying the position after {@code chars} more, when one is due; it rides in the same write. */
+    private byte[] pingDue(long chars) {
+        long position = sentChars.get() + chars;
+        long before = pingedChars.get();
+        if (position - before < PING_EVERY_CHARS || !pingedChars.compareAndSet(before, position)) {
+            return null;
+        }
+        if (pingSentAt == 0) {
+            pingSentAt = System.currentTimeMillis();
+        }
+        byte[] data = new byte[Long.BYTES];
+        ByteBuffer.wrap(data).putLong(position);
+        return Frame.frame(0x89, data);
+    }
+
+    private void written(Throwable failure) {
+        completed(failure == null ? OK : new SendResult(failure));
+    }
+
     private void completed(SendResult result) {
         queuedChars.addAndGet(-inFlight);
-        queued.decrementAndGet();
+        queued.addAndGet(-inFlightFrames);
         sending.set(false);
         if (!result.isOK()) {
             fail(result.getException());
             return;
         }
-        sent.increment();
-        traffic.sent.increment();
+        sent.add(inFlightFrames);
+        traffic.sent.add(inFlightFrames);
         long position = sentChars.addAndGet(inFlight);
         if (position - pingedChars.get() >= PING_EVERY_CHARS) {
             ping(position, false);

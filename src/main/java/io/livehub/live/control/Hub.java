@@ -57,6 +57,10 @@ public class Hub {
     static final long GAP_WAIT_MILLIS = 500;
     /** How long a replay waits for a client that does not read before it counts as slow. */
     static final long REPLAY_STALL_MILLIS = 30_000;
+    /** Tasks run before the queued frames are flushed, at most: bounds the delay a long burst adds. */
+    static final int MAX_TASKS_PER_FLUSH = 256;
+    /** Session property: when the connection's token expires (ms since the epoch); it is closed then with 4401. */
+    public static final String EXPIRES_AT = "livehub.expires-at";
 
     @Inject
     History history;
@@ -76,6 +80,14 @@ public class Hub {
     long maxQueuedBytes;
 
     @Inject
+    @ConfigProperty(name = "livehub.ws.max-connections", defaultValue = "20000")
+    int maxConnections;
+
+    @Inject
+    @ConfigProperty(name = "livehub.ws.max-connections-per-user", defaultValue = "100")
+    int maxConnectionsPerUser;
+
+    @Inject
     @ConfigProperty(name = "livehub.ws.ping-interval", defaultValue = "25000")
     long pingInterval;
 
@@ -84,6 +96,7 @@ public class Hub {
     long pongTimeout;
 
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
     private long keptAliveAt;
     private final Traffic traffic = new Traffic();
     private final AtomicInteger subscriptions = new AtomicInteger();
@@ -91,6 +104,8 @@ public class Hub {
     /** Dispatcher thread only. */
     private final Map<String, ChannelState> channels = new HashMap<>();
     private final Set<ChannelState> waiting = new HashSet<>();
+    /** Connections with frames queued by {@link #emit} and not yet flushed. */
+    private final List<Connection> dirty = new java.util.ArrayList<>();
     private volatile boolean running;
     private Thread dispatcher;
 
@@ -115,15 +130,37 @@ public class Hub {
         dispatcher.interrupt();
     }
 
-    public Connection open(Session session) {
+    /**
+     * Registers a connection; empty when the server ({@code livehub.ws.max-connections}) or its
+     * user ({@code livehub.ws.max-connections-per-user}) already has as many as allowed.
+     */
+    public Optional<Connection> open(Session session) {
         Connection c = new Connection(session, maxQueued, maxQueuedBytes, traffic, this::failed);
+        if (c.user() != null && perUser.merge(c.user(), 1, Integer::sum) > maxConnectionsPerUser) {
+            perUser.merge(c.user(), -1, Hub::decrementOrRemove);
+            return Optional.empty();
+        }
+        if (connections.size() >= maxConnections) {
+            if (c.user() != null) {
+                perUser.merge(c.user(), -1, Hub::decrementOrRemove);
+            }
+            return Optional.empty();
+        }
         connections.put(c.id(), c);
-        return c;
+        return Optional.of(c);
+    }
+
+    private static Integer decrementOrRemove(Integer count, Integer minusOne) {
+        int left = count + minusOne;
+        return left <= 0 ? null : left;
     }
 
     public void closed(Connection c) {
         if (connections.remove(c.id()) == null) {
             return;
+        }
+        if (c.user() != null) {
+            perUser.merge(c.user(), -1, Hub::decrementOrRemove);
         }
         post(() -> {
             for (String channel : c.channels()) {
@@ -172,13 +209,14 @@ public class Hub {
 
     /** Sends one frame, serialized once, to every connection. */
     public void broadcast(String frame) {
+        Frame shared = new Frame(frame);
         for (Connection c : connections.values()) {
-            c.send(frame);
+            c.send(shared);
         }
     }
 
     void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) Changed changed) {
-        String frame = text(message(changed.channel(), changed.seq(), changed.kind(), changed.data()));
+        Frame frame = new Frame(text(message(changed.channel(), changed.seq(), changed.kind(), changed.data())));
         post(() -> deliver(changed.channel(), changed.seq(), frame));
     }
 
@@ -211,7 +249,7 @@ public class Hub {
         });
     }
 
-    private void deliver(String channel, long seq, String frame) {
+    private void deliver(String channel, long seq, Frame frame) {
         ChannelState ch = channels.computeIfAbsent(channel, name -> new ChannelState(name, seq - 1));
         if (seq <= ch.delivered) {
             return;
@@ -226,7 +264,7 @@ public class Hub {
         }
         emit(ch, frame);
         ch.delivered = seq;
-        String next;
+        Frame next;
         while ((next = ch.early.remove(ch.delivered + 1)) != null) {
             emit(ch, next);
             ch.delivered++;
@@ -239,10 +277,15 @@ public class Hub {
         }
     }
 
-    private void emit(ChannelState ch, String frame) {
+    /** Queues the frame for every live subscriber; the dispatcher flushes them all once its inbox is empty. */
+    private void emit(ChannelState ch, Frame frame) {
         for (Subscription sub : ch.subscribers.values()) {
             if (sub.live) {
-                sub.connection.send(frame);
+                Connection c = sub.connection;
+                if (c.offer(frame) && !c.dirty) {
+                    c.dirty = true;
+                    dirty.add(c);
+                }
             } else if (sub.held.size() < maxQueued) {
                 sub.held.add(frame);
             } else {
@@ -277,7 +320,7 @@ public class Hub {
                         LOG.warning("Channel " + ch.name + ": changes " + (ch.delivered + 1) + ".." + to
                                 + " are no longer kept; subscribers skip them");
                         ch.delivered = to;
-                        String first = ch.early.remove(to + 1);
+                        Frame first = ch.early.remove(to + 1);
                         if (first != null) {
                             deliver(ch.name, to + 1, first);
                         }
@@ -291,9 +334,11 @@ public class Hub {
         while (running) {
             try {
                 Runnable task = inbox.poll(GAP_WAIT_MILLIS / 5, TimeUnit.MILLISECONDS);
-                if (task != null) {
-                    task.run();
+                // run what is waiting before writing: changes that came together leave in one write per connection
+                for (int n = 0; task != null; task = ++n < MAX_TASKS_PER_FLUSH ? inbox.poll() : null) {
+                    runSafely(task);
                 }
+                flushDirty();
                 if (!waiting.isEmpty()) {
                     fillGaps();
                 }
@@ -306,6 +351,22 @@ public class Hub {
         }
     }
 
+    private static void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "A dispatcher task failed", e);
+        }
+    }
+
+    private void flushDirty() {
+        for (Connection c : dirty) {
+            c.dirty = false;
+            c.flush();
+        }
+        dirty.clear();
+    }
+
     /** Pings idle connections; closes those whose pong is overdue (dead, or not reading). */
     private void keepAlive() {
         long now = System.currentTimeMillis();
@@ -314,6 +375,11 @@ public class Hub {
         }
         keptAliveAt = now;
         for (Connection c : connections.values()) {
+            if (c.session().getUserProperties().get(EXPIRES_AT) instanceof Long expiresAt && now >= expiresAt) {
+                LOG.info("Connection " + c.id() + ": its token expired; closing it with " + CloseCodes.TOKEN_EXPIRED);
+                executor.execute(() -> closeQuietly(c.session(), CloseCodes.TOKEN_EXPIRED, "token expired"));
+                continue;
+            }
             if (!c.keepAlive(now, pingInterval, pongTimeout)) {
                 LOG.warning("Connection " + c.id() + " did not answer a ping within " + pongTimeout + " ms: closing it with "
                         + CloseCodes.SLOW_CONSUMER);
@@ -347,8 +413,8 @@ public class Hub {
         }
     }
 
-    private static String frame(Change change) {
-        return text(message(change.channel(), change.seq(), change.kind(), EventJson.parse(change.data())));
+    private static Frame frame(Change change) {
+        return new Frame(text(message(change.channel(), change.seq(), change.kind(), EventJson.parse(change.data()))));
     }
 
     private static Message message(String channel, long seq, Change.Kind kind, JsonObject data) {

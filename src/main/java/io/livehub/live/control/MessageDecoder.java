@@ -1,10 +1,10 @@
 package io.livehub.live.control;
 
+import io.livehub.events.control.EventJson;
 import io.livehub.events.entity.ChannelName;
 import io.livehub.live.entity.ErrorCode;
 import io.livehub.live.entity.Message;
 import io.livehub.live.entity.TextPing;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -13,6 +13,8 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.JsonbException;
 import jakarta.websocket.Decoder;
+import jakarta.websocket.EndpointConfig;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.StringReader;
 import java.util.Map;
@@ -83,7 +85,7 @@ public class MessageDecoder implements Decoder.Text<Message> {
     }
 
     private static JsonObject object(String frame) throws BadMessage {
-        try (JsonReader reader = Json.createReader(new StringReader(frame))) {
+        try (JsonReader reader = EventJson.JSON.createReader(new StringReader(frame))) {
             JsonValue value = reader.readValue();
             if (value instanceof JsonObject o) {
                 return o;
@@ -98,8 +100,21 @@ public class MessageDecoder implements Decoder.Text<Message> {
         return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 
+    /** {@code livehub.ws.max-frame-bytes}, counted in characters; a longer frame closes the connection with 1009. */
+    private int maxFrameChars = DEFAULT_MAX_FRAME;
+    public static final int DEFAULT_MAX_FRAME = 64 * 1024;
+
+    @Override
+    public void init(EndpointConfig config) {
+        maxFrameChars = ConfigProvider.getConfig(MessageDecoder.class.getClassLoader())
+                .getOptionalValue("livehub.ws.max-frame-bytes", Integer.class).orElse(DEFAULT_MAX_FRAME);
+    }
+
     @Override
     public Message decode(String frame) throws BadMessage {
+        if (frame.length() > maxFrameChars) {
+            throw new BadMessage(frame, ErrorCode.TOO_BIG, null, "a frame may hold at most " + maxFrameChars + " characters");
+        }
         return fromText(frame);
     }
 

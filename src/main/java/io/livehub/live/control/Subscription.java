@@ -12,7 +12,7 @@ final class Subscription {
     final Connection connection;
     final String channel;
     boolean live;
-    List<String> held = new ArrayList<>();
+    List<Frame> held = new ArrayList<>();
     volatile boolean cancelled;
 
     Subscription(Connection connection, String channel) {

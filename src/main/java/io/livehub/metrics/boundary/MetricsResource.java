@@ -2,6 +2,8 @@ package io.livehub.metrics.boundary;
 
 import io.livehub.metrics.control.Metrics;
 import io.livehub.metrics.control.Snapshots;
+import io.livehub.security.boundary.Allowed;
+import io.livehub.security.entity.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 /** {@code GET /api/metrics} and {@code GET /api/snapshot}. */
 @Path("")
 @RequestScoped
+@Allowed({Role.SUBSCRIBER, Role.PUBLISHER})
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricsResource {
 

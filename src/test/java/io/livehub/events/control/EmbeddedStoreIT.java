@@ -3,6 +3,7 @@ package io.livehub.events.control;
 import io.livehub.support.Api;
 import io.livehub.support.LiveClient;
 import io.livehub.support.ServerProcess;
+import io.livehub.support.TestTokens;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class EmbeddedStoreIT {
         Path target = Path.of(System.getProperty("livehub.war", "target/livehub.war")).toAbsolutePath().getParent();
         Path dataDir = Files.createTempDirectory(target, "embedded-store-");
         Path log = target.resolve("embedded-store-it.log");
-        String[] config = {"livehub.data.dir=" + dataDir};
+        String[] config = {"livehub.data.dir=" + dataDir, TestTokens.serverProperties()[0], TestTokens.serverProperties()[1]};
         JsonObject created;
         try (ServerProcess server = new ServerProcess(log, config).start()) {
             Api api = new Api(server.base().toURL());

@@ -5,6 +5,7 @@ import io.livehub.support.Deployments;
 import io.livehub.support.LiveClient;
 import io.livehub.support.RawSocket;
 import io.livehub.support.StoreCheck;
+import io.livehub.support.TestTokens;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -204,9 +205,13 @@ class DeliveryIT {
 
     @Test
     void aClientThatStopsReadingIsClosedAsSlowWhileOthersReceiveEverything() throws Exception {
-        try (RawSocket stalled = RawSocket.connect(api.base(), "channels=" + channel, 4096);
+        try (RawSocket stalled = RawSocket.connect(api.base(), "channels=" + channel + "&token=" + TestTokens.admin(), 4096);
              LiveClient healthy = LiveClient.connect(api.base(), "channels=" + channel)) {
-            assertTrue(stalled.next().text().contains("subscribed"));
+            RawSocket.Frame first;
+            do {
+                first = stalled.next();
+            } while (first.opcode() != 0x1 || first.text().contains("metrics_update"));
+            assertTrue(first.text().contains("subscribed"), first.text());
             healthy.next("subscribed");
             long droppedBefore = Api.json(api.get("api/metrics")).getJsonNumber("messages_dropped").longValue();
             // from here on the stalled client reads nothing; unread bytes are bounded at 2 MiB (pom.xml),

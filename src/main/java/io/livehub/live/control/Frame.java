@@ -1,0 +1,58 @@
+package io.livehub.live.control;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One outgoing text message, serialized once for all its receivers: the text for the portable
+ * send path, and (made on first use, then shared) the complete unmasked WebSocket frame, header
+ * included, for a container that takes pre-built frames.
+ */
+public final class Frame {
+
+    private final String text;
+    private volatile byte[] wire;
+
+    public Frame(String text) {
+        this.text = text;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** Characters, the unit in which a connection's queue and its unread data are bounded. */
+    int length() {
+        return text.length();
+    }
+
+    /** The frame as it goes on the wire: FIN + text opcode, the payload length, the UTF-8 payload. */
+    byte[] wire() {
+        byte[] w = wire;
+        if (w == null) {
+            w = frame(0x81, text.getBytes(StandardCharsets.UTF_8));
+            wire = w;
+        }
+        return w;
+    }
+
+    static byte[] frame(int firstByte, byte[] payload) {
+        int n = payload.length;
+        int header = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+        byte[] f = new byte[header + n];
+        f[0] = (byte) firstByte;
+        if (n < 126) {
+            f[1] = (byte) n;
+        } else if (n < 65_536) {
+            f[1] = 126;
+            f[2] = (byte) (n >>> 8);
+            f[3] = (byte) n;
+        } else {
+            f[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                f[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+            }
+        }
+        System.arraycopy(payload, 0, f, header, n);
+        return f;
+    }
+}
