@@ -1,6 +1,7 @@
 package io.livehub.events.boundary;
 
 import io.livehub.events.control.EventJson;
+import io.livehub.events.control.JsonDepth;
 import io.livehub.events.entity.ChannelName;
 import io.livehub.events.entity.NewEvent;
 import io.livehub.problems.Problem;
@@ -34,6 +35,9 @@ final class EventInput {
     static JsonStructure parse(String body) {
         if (body == null || body.isBlank()) {
             throw Problem.invalid("the request body is empty; send a JSON object");
+        }
+        if (JsonDepth.exceeds(body, JsonDepth.MAX)) {
+            throw Problem.invalid("the body nests deeper than " + JsonDepth.MAX + " levels");
         }
         try (JsonReader reader = EventJson.JSON.createReader(new StringReader(body))) {
             return reader.read();

@@ -1,6 +1,7 @@
 package io.livehub.live.control;
 
 import io.livehub.events.control.EventJson;
+import io.livehub.events.control.JsonDepth;
 import io.livehub.events.entity.ChannelName;
 import io.livehub.live.entity.ErrorCode;
 import io.livehub.live.entity.Message;
@@ -85,6 +86,9 @@ public class MessageDecoder implements Decoder.Text<Message> {
     }
 
     private static JsonObject object(String frame) throws BadMessage {
+        if (JsonDepth.exceeds(frame, JsonDepth.MAX)) {
+            throw new BadMessage(frame, ErrorCode.BAD_JSON, null, "the frame nests deeper than " + JsonDepth.MAX + " levels");
+        }
         try (JsonReader reader = EventJson.JSON.createReader(new StringReader(frame))) {
             JsonValue value = reader.readValue();
             if (value instanceof JsonObject o) {

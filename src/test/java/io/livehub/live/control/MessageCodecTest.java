@@ -94,7 +94,8 @@ class MessageCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "{", "nonsense", "[1,2]", "42", "\"ping\"", "{\"type\":\"ping\"", "null"})
+    @ValueSource(strings = {"", "{", "nonsense", "[1,2]", "42", "\"ping\"", "{\"type\":\"ping\"", "null",
+            "{\"type\":\"ping\",\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}"})
     void refusesWhatIsNotAJsonObjectAsBadJson(String frame) {
         assertEquals(ErrorCode.BAD_JSON, assertThrows(BadMessage.class, () -> MessageDecoder.fromText(frame)).code());
     }
@@ -127,6 +128,13 @@ class MessageCodecTest {
     void keepsTheIdOfARefusedMessageForTheReply() {
         assertEquals("r9", assertThrows(BadMessage.class,
                 () -> MessageDecoder.fromText("{\"type\":\"subscribe\",\"id\":\"r9\"}")).id());
+    }
+
+    @Test
+    void countsNestingOutsideStringsOnly() {
+        assertTrue(io.livehub.events.control.JsonDepth.exceeds("[".repeat(65), 64));
+        assertFalse(io.livehub.events.control.JsonDepth.exceeds("[".repeat(64) + "]".repeat(64), 64));
+        assertFalse(io.livehub.events.control.JsonDepth.exceeds("{\"a\":\"" + "{[".repeat(500) + "\\\"\"}", 64));
     }
 
     @Test

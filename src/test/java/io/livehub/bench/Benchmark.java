@@ -1,0 +1,197 @@
+package io.livehub.bench;
+
+import io.livehub.support.ServerProcess;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark of issue 6: starts Livehub as its own process (Payara Micro with the README's JVM
+ * flags) on PostgreSQL and on the embedded store, drives it over 127.0.0.1 from this JVM, stops it,
+ * and prints one JSON line per scenario ({@code BENCH {...}}) and a table per kind of scenario.
+ * Run it with {@code bench/run.sh}; {@code --smoke} is the few-second run {@code mvn verify} makes.
+ */
+public final class Benchmark {
+
+    /** What to run. The full scenarios are fixed by the issue; {@code smoke} shrinks counts and times. */
+    record Options(boolean smoke, List<String> stores, List<String> only, Path work, String dbUrl, String dbUser,
+                   String dbPassword, List<String> extraJvm) {
+
+        static Options from(String[] args) {
+            boolean smoke = false;
+            List<String> stores = new ArrayList<>(List.of("postgresql", "embedded"));
+            List<String> only = new ArrayList<>();
+            for (String arg : args) {
+                if (arg.equals("--smoke")) {
+                    smoke = true;
+                } else if (arg.startsWith("--stores=")) {
+                    stores = List.of(arg.substring(9).split(","));
+                } else if (arg.startsWith("--only=")) {
+                    only = List.of(arg.substring(7).split(","));
+                } else {
+                    throw new IllegalArgumentException("unknown argument " + arg
+                            + " (known: --smoke, --stores=postgresql,embedded, --only=idle,fanout,max,ingest)");
+                }
+            }
+            String extra = System.getProperty("bench.server.extra", "").trim();
+            return new Options(smoke, stores, only, Path.of(System.getProperty("bench.dir", "target/bench")),
+                    System.getProperty("livehub.test.db.url", "jdbc:postgresql://127.0.0.1:5432/test"),
+                    System.getProperty("livehub.test.db.user", "postgres"),
+                    System.getProperty("livehub.test.db.password", ""),
+                    extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")));
+        }
+
+        boolean runs(String group) {
+            return only.isEmpty() || only.contains(group);
+        }
+    }
+
+    private final Options options;
+    private final Report report;
+    private final PrintStream out;
+    private final String run = Long.toString(System.currentTimeMillis() % 100_000_000, 36);
+    private String store;
+    private ServerProcess server;
+    private Proc serverProc;
+    private int port;
+
+    Benchmark(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+        this.report = new Report(out);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Benchmark b = new Benchmark(Options.from(args), System.out);
+        b.run();
+        System.exit(0);
+    }
+
+    Report run() throws Exception {
+        List<String> jvm = serverJvmFlags();
+        out.printf(Locale.ROOT, "Livehub benchmark %s: %d cores, %s %s, load average %s%n", options.smoke ? "(smoke run)" : "",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), load());
+        out.println("server JVM flags (pom.xml profile 'start', as `mvn -Pstart` runs it): " + String.join(" ", jvm)
+                + " (GC: the JVM's default, G1)");
+        if (!options.extraJvm.isEmpty()) {
+            out.println("added for this run only: " + String.join(" ", options.extraJvm));
+        }
+        out.println("open-files limit of this process: " + openFilesLimit() + " (the server inherits it)");
+        for (String s : options.stores) {
+            store = s;
+            runStore(jvm);
+        }
+        report.tables();
+        out.println();
+        out.println("generator_cpu: the load generator's own CPU, in cores (1.0 = one core busy); over "
+                + GENERATOR_BOUND + " it may have been the bottleneck and the row says so.");
+        return report;
+    }
+
+    private void runStore(List<String> flags) throws Exception {
+        Files.createDirectories(options.work);
+        List<String> jvm = new ArrayList<>(flags);
+        jvm.addAll(options.extraJvm);
+        List<String> properties = new ArrayList<>(List.of("livehub.auth.mode=open"));
+        if (store.equals("postgresql")) {
+            properties.add("livehub.db.url=" + options.dbUrl);
+            properties.add("livehub.db.user=" + options.dbUser);
+            if (!options.dbPassword.isEmpty()) {
+                properties.add("livehub.db.password=" + options.dbPassword);
+            }
+        }
+        Path data = Files.createTempDirectory(options.work, "data-" + store + "-");
+        properties.add("livehub.data.dir=" + data.toAbsolutePath());
+        Path log = options.work.resolve("server-" + store + ".log");
+        out.println();
+        out.println("== store " + store + ": starting Livehub (log " + log + ")");
+        server = new ServerProcess(log, jvm, properties.toArray(String[]::new)).start();
+        try {
+            port = server.base().getPort();
+            serverProc = new Proc(server.pid());
+            out.println("server pid " + server.pid() + ", " + server.base());
+            Scenarios scenarios = new Scenarios(this);
+            scenarios.all();
+        } finally {
+            server.stop();
+        }
+    }
+
+    static final double GENERATOR_BOUND = 0.8;
+
+    /** The JVM flags of {@code mvn -Pstart}: the start profile's java arguments before {@code -jar}. */
+    static List<String> serverJvmFlags() throws IOException {
+        String pom = Files.readString(Path.of(System.getProperty("bench.pom", "pom.xml")));
+        Matcher profile = Pattern.compile("<id>start</id>(.*?)</profile>", Pattern.DOTALL).matcher(pom);
+        if (!profile.find()) {
+            throw new IllegalStateException("pom.xml has no profile 'start'");
+        }
+        List<String> flags = new ArrayList<>();
+        Matcher argument = Pattern.compile("<argument>(.*?)</argument>").matcher(profile.group(1));
+        while (argument.find() && !argument.group(1).equals("-jar")) {
+            if (argument.group(1).startsWith("-X") || argument.group(1).startsWith("-XX")) {
+                flags.add(argument.group(1));
+            }
+        }
+        return flags;
+    }
+
+    static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String openFilesLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    return line.substring(26).trim().replaceAll("\\s+", " ");
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return "unknown";
+    }
+
+    // for Scenarios
+    Options options() {
+        return options;
+    }
+
+    Report report() {
+        return report;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    String store() {
+        return store;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Proc serverProc() {
+        return serverProc;
+    }
+
+    String channel(String scenario) {
+        return ("bench-" + run + "-" + store + "-" + scenario).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._:-]", "-");
+    }
+}

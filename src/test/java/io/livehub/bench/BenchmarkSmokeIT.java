@@ -1,0 +1,74 @@
+package io.livehub.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The benchmark still works: a few seconds of every scenario with a few subscribers, on the
+ * PostgreSQL store, against Livehub started as its own process; no delivery missing,
+ * duplicated or out of order, and the figures printed.
+ */
+class BenchmarkSmokeIT {
+
+    @Test
+    void smokeRunDeliversEverythingOnceInOrderAndPrintsFigures() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(printed, System.out), true, StandardCharsets.UTF_8);
+        Benchmark.Options options = Benchmark.Options.from(new String[]{"--smoke", "--stores=postgresql"});
+        Report report = new Benchmark(options, out).run();
+
+        List<Report.Row> fanOut = report.rows().stream().filter(r -> r.kind.equals("fanout")).toList();
+        assertEquals(3, fanOut.size(), "one fixed-rate and two maximum fan-out rows");
+        for (Report.Row row : fanOut) {
+            assertEquals(0L, row.get("missing"), () -> "missing in " + row.json());
+            assertEquals(0L, row.get("duplicated"), () -> "duplicated in " + row.json());
+            assertEquals(0L, row.get("reordered"), () -> "reordered in " + row.json());
+            assertEquals("0", row.get("closed"), () -> "closed in " + row.json());
+            assertTrue((Long) row.get("deliveries") > 0, () -> "nothing delivered in " + row.json());
+        }
+        List<Report.Row> ingest = report.rows().stream().filter(r -> r.kind.equals("ingest")).toList();
+        assertEquals(2, ingest.size());
+        for (Report.Row row : ingest) {
+            assertEquals(true, row.get("seq_gap_free"), () -> "seqs of " + row.json());
+            assertEquals(0L, row.get("errors"), () -> "errors in " + row.json());
+        }
+        assertTrue(report.rows().stream().anyMatch(r -> r.get("scenario").equals("held-subscribed")
+                && Long.valueOf(40).equals(r.get("delivered"))), "every held connection got the event");
+
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("BENCH {\"store\":\"postgresql\",\"scenario\":\"fanout-5x20\""), text);
+        assertTrue(text.contains("| store") && text.contains("deliveries_per_cpu_s"), "the tables are printed");
+        assertFalse(text.contains("\"p99_ms\":-"), "latencies were measured");
+    }
+
+    /** Keeps what the benchmark prints and shows it in the test's output too. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws java.io.IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) throws java.io.IOException {
+            a.write(bytes, off, len);
+            b.write(bytes, off, len);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.livehub.bench;
+
+import java.io.PrintStream;
+
+/** The scenarios of issue 6, against one running server; {@code smoke} shrinks counts and times only. */
+final class Scenarios {
+
+    private static final int SOCKET_THREADS = 2;
+    /** Connections a fixed rate is POSTed from: enough that the rate holds while a POST takes up to 300 ms. */
+    private static final int RATE_THREADS = 32;
+    private static final long CONNECT_TIMEOUT_MS = 180_000;
+    /** A scenario's deliveries are complete when every one arrived, or nothing arrived for this long. */
+    private static final long DRAIN_QUIET_MS = 5_000;
+
+    private final Benchmark bench;
+    private final boolean smoke;
+    private final PrintStream out;
+    /** Handshakes the server answered 503 (its handshake rate) and the generator tried again. */
+    private int retries;
+
+    Scenarios(Benchmark bench) {
+        this.bench = bench;
+        this.smoke = bench.options().smoke();
+        this.out = bench.out();
+    }
+
+    void all() throws Exception {
+        Benchmark.Options o = bench.options();
+        if (o.runs("idle")) {
+            idle(smoke ? 20 : 5000, smoke ? 40 : 10_000);
+        }
+        if (o.runs("fanout") || o.runs("max")) {
+            if (!smoke) {
+                out.println("warm-up: 1000 subscribers, 100 events/s for 10 s (not reported)");
+                fanOut("warm-up", 1000, 100, 10, false);
+            }
+        }
+        if (o.runs("fanout")) {
+            int seconds = smoke ? 2 : 20;
+            if (smoke) {
+                fanOut("fanout-5x20", 5, 20, seconds, true);
+            } else {
+                fanOut("fanout-500x100", 500, 100, seconds, true);
+                fanOut("fanout-1000x100", 1000, 100, seconds, true);
+                fanOut("fanout-2000x100", 2000, 100, seconds, true);
+                fanOut("fanout-1000x20", 1000, 20, seconds, true);
+                fanOut("fanout-2000x10", 2000, 10, seconds, true);
+            }
+        }
+        if (o.runs("max")) {
+            int subscribers = smoke ? 5 : 1000;
+            double seconds = smoke ? 1 : 10;
+            maxFanOut("max-" + subscribers + "-single", subscribers, 1, seconds);
+            maxFanOut("max-" + subscribers + "-batch50", subscribers, 50, seconds);
+        }
+        if (o.runs("ingest")) {
+            double seconds = smoke ? 1 : 10;
+            ingest("ingest-single", 1, seconds);
+            ingest("ingest-batch50", 50, seconds);
+        }
+    }
+
+    /** Fixed rate: {@code subscribers} on one channel, {@code rate} single POSTs a second for {@code seconds}. */
+    private void fanOut(String name, int subscribers, int rate, int seconds, boolean report) throws Exception {
+        String channel = bench.channel(name);
+        try (Sockets sockets = new Sockets(bench.port(), SOCKET_THREADS)) {
+            sockets.connect(subscribers, channel, CONNECT_TIMEOUT_MS);
+            sockets.awaitSubscribed(subscribers, CONNECT_TIMEOUT_MS);
+            Meter meter = new Meter(bench.serverProc());
+            Publisher.Published p = new Publisher(bench.port(), channel).atRate(rate, rate * seconds, RATE_THREADS);
+            delivered(name, subscribers, sockets, p, meter, report, Integer.toString(rate), 1);
+        }
+    }
+
+    /** As fast as the server accepts: 16 requests in flight, single events or batches. */
+    private void maxFanOut(String name, int subscribers, int batch, double seconds) throws Exception {
+        String channel = bench.channel(name);
+        try (Sockets sockets = new Sockets(bench.port(), SOCKET_THREADS)) {
+            sockets.connect(subscribers, channel, CONNECT_TIMEOUT_MS);
+            sockets.awaitSubscribed(subscribers, CONNECT_TIMEOUT_MS);
+            Meter meter = new Meter(bench.serverProc());
+            Publisher.Published p = new Publisher(bench.port(), channel).flat(16, batch, seconds);
+            delivered(name, subscribers, sockets, p, meter, true, "max", batch);
+        }
+    }
+
+    private void delivered(String name, int subscribers, Sockets sockets, Publisher.Published p, Meter meter,
+                           boolean report, String rate, int batch) throws InterruptedException {
+        long expected = p.accepted.get() * subscribers;
+        boolean complete = sockets.awaitDeliveries(() -> sockets.deliveries() >= expected || sockets.closedByServer() > 0
+                && sockets.deliveries() >= expected - (long) sockets.closedByServer() * p.accepted.get(), DRAIN_QUIET_MS);
+        Sockets.Accounting a = sockets.account(p.accepted.get());
+        Meter.Reading m = meter.read(a.lastDelivery);
+        if (!report) {
+            return;
+        }
+        long deliveries = sockets.deliveries();
+        Report.Row row = new Report.Row("fanout", bench.store(), name)
+                .put("subscribers", subscribers).put("rate", rate).put("batch", batch)
+                .put("events", p.accepted.get())
+                .put("events_per_s", p.accepted.get() / p.seconds())
+                .put("deliveries", deliveries)
+                .put("deliveries_per_s", deliveries / m.wallSeconds())
+                .put("p50_ms", a.latencies.percentile(0.50) / 1000.0)
+                .put("p90_ms", a.latencies.percentile(0.90) / 1000.0)
+                .put("p99_ms", a.latencies.percentile(0.99) / 1000.0)
+                .put("max_ms", a.latencies.percentile(1.0) / 1000.0)
+                .put("missing", a.missing).put("duplicated", a.duplicated).put("reordered", a.reordered)
+                .put("closed", sockets.closedByServer() == 0 ? "0" : sockets.closedByServer() + " " + sockets.closeCodes())
+                .put("publish_errors", p.errors.get())
+                .put("seq_gap_free", p.gapFree())
+                .put("complete", complete);
+        m.put(row, deliveries);
+        if (p.lastError != null) {
+            row.put("last_error", p.lastError);
+        }
+        bench.report().add(row);
+    }
+
+    private void ingest(String name, int batch, double seconds) throws Exception {
+        String channel = bench.channel(name);
+        Meter meter = new Meter(bench.serverProc());
+        Publisher.Published p = new Publisher(bench.port(), channel).flat(16, batch, seconds);
+        Meter.Reading m = meter.read(System.nanoTime());
+        Report.Row row = new Report.Row("ingest", bench.store(), name)
+                .put("batch", batch).put("in_flight", 16)
+                .put("events", p.accepted.get())
+                .put("events_per_s", p.accepted.get() / p.seconds())
+                .put("requests_per_s", p.requests.get() / p.seconds())
+                .put("seq_gap_free", p.gapFree())
+                .put("errors", p.errors.get());
+        m.put(row, 0);
+        if (p.lastError != null) {
+            row.put("last_error", p.lastError);
+        }
+        bench.report().add(row);
+    }
+
+    /** Idle connections: the server's memory per connection, then per subscribed one, then twice as many held. */
+    private void idle(int count, int held) throws Exception {
+        Proc proc = bench.serverProc();
+        String channel = bench.channel("idle");
+        long heap0 = proc.heapAfterGc();
+        long rss0 = proc.rssBytes();
+        idleRow("idle-before", 0, rss0, heap0, 0, 0, null, 0);
+        try (Sockets sockets = new Sockets(bench.port(), SOCKET_THREADS)) {
+            sockets.connect(count, null, CONNECT_TIMEOUT_MS);
+            Thread.sleep(1000);
+            long heap1 = proc.heapAfterGc();
+            long rss1 = proc.rssBytes();
+            idleRow("idle-connected", count, rss1, heap1, rss0, heap0, null, sockets.closedByServer());
+            sockets.subscribeAll(channel, CONNECT_TIMEOUT_MS);
+            Thread.sleep(1000);
+            long heap2 = proc.heapAfterGc();
+            long rss2 = proc.rssBytes();
+            idleRow("idle-subscribed", count, rss2, heap2, rss0, heap0, null, sockets.closedByServer());
+            if (Boolean.getBoolean("bench.idle.histogram")) {
+                java.nio.file.Path histogram = bench.options().work().resolve("idle-histogram-" + bench.store() + ".txt");
+                java.nio.file.Files.writeString(histogram, proc.jcmd("GC.class_histogram"));
+                out.println("class histogram of the server with " + count + " subscribed connections: " + histogram);
+            }
+
+            sockets.connect(held - count, channel, CONNECT_TIMEOUT_MS);
+            sockets.awaitSubscribed(held, CONNECT_TIMEOUT_MS);
+            Publisher.Published p = new Publisher(bench.port(), channel).atRate(1, 1, 1);
+            sockets.awaitDeliveries(() -> sockets.deliveries() >= (long) held * p.accepted.get(), DRAIN_QUIET_MS);
+            long heap3 = proc.heapAfterGc();
+            long rss3 = proc.rssBytes();
+            retries = sockets.handshakeRetries();
+            idleRow("held-subscribed", held, rss3, heap3, rss0, heap0, sockets.deliveries(), sockets.closedByServer());
+        }
+    }
+
+    private Report.Row idleRow(String name, int connections, long rss, long heap, long rss0, long heap0, Long delivered,
+                               int closed) {
+        Report.Row row = new Report.Row("idle", bench.store(), name)
+                .put("connections", connections)
+                .put("rss_mib", rss / 1048576.0)
+                .put("heap_mib", heap / 1048576.0)
+                .put("rss_bytes_per_conn", connections == 0 ? null : (rss - rss0) / connections)
+                .put("heap_bytes_per_conn", connections == 0 ? null : (heap - heap0) / connections)
+                .put("delivered", delivered)
+                .put("closed", closed)
+                .put("load", Benchmark.load());
+        if (retries > 0) {
+            row.put("handshake_retries", retries);
+        }
+        bench.report().add(row);
+        return row;
+    }
+
+    /** Server and generator CPU over a scenario, from its start to its last delivery. */
+    static final class Meter {
+        private final Proc server;
+        private final Proc self = Proc.self();
+        private final long start = System.nanoTime();
+        private final double serverCpu;
+        private final double ownCpu;
+
+        Meter(Proc server) {
+            this.server = server;
+            this.serverCpu = server.cpuSeconds();
+            this.ownCpu = self.cpuSeconds();
+        }
+
+        record Reading(double wall, double serverCpu, double ownCpu, double totalWall) {
+            double wallSeconds() {
+                return wall;
+            }
+
+            void put(Report.Row row, long deliveries) {
+                row.put("server_cpu_s", serverCpu);
+                if (deliveries > 0) {
+                    row.put("deliveries_per_cpu_s", serverCpu > 0 ? deliveries / serverCpu : null);
+                }
+                double generator = ownCpu / totalWall;
+                row.put("generator_cpu", generator);
+                if (generator > Benchmark.GENERATOR_BOUND) {
+                    row.put("generator_bound", true);
+                }
+                row.put("load", Benchmark.load());
+            }
+        }
+
+        /** {@code lastEvent}: the nanoTime of the last delivery (or the end of publishing). */
+        Reading read(long lastEvent) {
+            long now = System.nanoTime();
+            double wall = Math.max(1e-3, (Math.max(lastEvent, start) - start) / 1e9);
+            return new Reading(wall, server.cpuSeconds() - serverCpu, self.cpuSeconds() - ownCpu, (now - start) / 1e9);
+        }
+    }
+}
