@@ -57,6 +57,8 @@ final class Scenarios {
             double seconds = smoke ? 1 : 10;
             ingest("ingest-single", 1, seconds);
             ingest("ingest-batch50", 50, seconds);
+            // the core issue's figure: single POSTs, 16 in flight, with one subscriber connected
+            maxFanOut("ingest-single-1-subscriber", 1, 1, seconds);
         }
     }
 

@@ -213,6 +213,25 @@ class SecurityIT {
     }
 
     @Test
+    void aPeerThatNeverAnswersPingsIsClosedAndForgotten() throws Exception {
+        String token = token("subscriber");
+        try (RawSocket dead = RawSocket.connect(admin.base(), "channels=" + channel + "&token=" + token, 65536)) {
+            long start = System.nanoTime();
+            RawSocket.Frame f;
+            do {
+                f = dead.next(); // pings are read and never answered
+            } while (f.opcode() != 0x8);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(4408, f.closeCode());
+            assertTrue(new String(f.payload(), 2, f.payload().length - 2, java.nio.charset.StandardCharsets.UTF_8).contains("no pong"));
+            assertTrue(seconds <= 10, "closed within ping interval + pong timeout + 1 s (3 + 3 + 1 in tests): " + seconds + " s");
+        }
+        boolean listed = Api.json(admin.get("api/admin/connections")).getJsonArray("connections").stream()
+                .anyMatch(c -> c.asJsonObject().getJsonArray("channels").toString().contains(channel));
+        assertFalse(listed, "the registry keeps no closed connection");
+    }
+
+    @Test
     void aBodyOverTheLimitIs413() {
         String huge = "{\"type\":\"x\",\"payload\":{\"b\":\"" + "y".repeat(9 * 1024 * 1024) + "\"}}";
         HttpResponse<String> r = admin.postLarge("api/events", huge);
