@@ -26,7 +26,7 @@ class BenchmarkSmokeIT {
         Report report = new Benchmark(options, out).run();
 
         List<Report.Row> fanOut = report.rows().stream().filter(r -> r.kind.equals("fanout")).toList();
-        assertEquals(3, fanOut.size(), "one fixed-rate and two maximum fan-out rows");
+        assertEquals(4, fanOut.size(), "one fixed-rate, two maximum fan-out rows, and POSTs with one subscriber");
         for (Report.Row row : fanOut) {
             assertEquals(0L, row.get("missing"), () -> "missing in " + row.json());
             assertEquals(0L, row.get("duplicated"), () -> "duplicated in " + row.json());

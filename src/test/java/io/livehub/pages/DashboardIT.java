@@ -59,6 +59,14 @@ class DashboardIT {
         browser.saveConsole();
     }
 
+    /** This server runs with livehub.auth.mode=open: it must say so loudly, and need no token. */
+    @Test
+    void openModeIsAnnouncedLoudlyAndNeedsNoToken() throws Exception {
+        String log = java.nio.file.Files.readString(Pages.TARGET.resolve("pages-dashboard-it.log"));
+        assertTrue(log.contains("WARNING") && log.contains("AUTHENTICATION IS OFF (livehub.auth.mode=open)"), "the start-up log warns");
+        assertEquals(201, api.post("api/events", "{\"channel\":\"" + channel + "\",\"type\":\"open\"}").statusCode());
+    }
+
     @Test
     void showsLiveAndAPostedEventWithinASecond() {
         DashboardPage page = DashboardPage.open(browser, server.base(), channel).awaitState("live", Browser.WAIT);
