@@ -49,11 +49,4 @@ public class Idempotency {
         em.persist(new IdempotentAnswer(key, answer.status(), answer.location(), answer.body(), System.currentTimeMillis()));
         return answer;
     }
-
-    @Transactional
-    public int forgetExpired() {
-        return em.createQuery("DELETE FROM IdempotentAnswer a WHERE a.createdAt < :oldest")
-                .setParameter("oldest", System.currentTimeMillis() - KEPT.toMillis())
-                .executeUpdate();
-    }
 }

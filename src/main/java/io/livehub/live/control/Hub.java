@@ -460,10 +460,6 @@ public class Hub {
         }
     }
 
-    public Optional<Connection> connection(String id) {
-        return Optional.ofNullable(connections.get(id));
-    }
-
     /** Closes a connection with a code of the contract; false when there is no such connection. */
     public boolean close(String id, int code, String reason) {
         Connection c = connections.get(id);
