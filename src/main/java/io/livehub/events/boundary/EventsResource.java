@@ -2,6 +2,7 @@ package io.livehub.events.boundary;
 
 import io.livehub.events.control.EventJson;
 import io.livehub.events.control.EventStore;
+import io.livehub.events.control.GroupCommitter;
 import io.livehub.events.control.Idempotency;
 import io.livehub.events.control.Idempotency.Answer;
 import io.livehub.events.entity.Event;
@@ -13,6 +14,7 @@ import io.livehub.security.entity.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.DELETE;
@@ -48,6 +50,9 @@ public class EventsResource {
     EventStore store;
 
     @Inject
+    GroupCommitter committer;
+
+    @Inject
     Idempotency idempotency;
 
     @Context
@@ -57,10 +62,11 @@ public class EventsResource {
     @Allowed(Role.PUBLISHER)
     public Response create(@HeaderParam("Idempotency-Key") String key, String body) {
         NewEvent input = EventInput.event(EventInput.object(body), "");
-        return write("POST /api/events", key, () -> {
-            Event e = store.create(input);
-            return new Answer(201, location(e).toString(), EventJson.of(e).toString());
-        });
+        String events = uri.getBaseUriBuilder().path(EventsResource.class).build().toString() + "/";
+        return respond(committer.create(List.of(input), scoped("POST /api/events", key), created -> {
+            Event e = created.get(0);
+            return new Answer(201, events + e.id(), EventJson.of(e, input.payload()).toString());
+        }));
     }
 
     @POST
@@ -68,11 +74,13 @@ public class EventsResource {
     @Allowed(Role.PUBLISHER)
     public Response createAll(@HeaderParam("Idempotency-Key") String key, String body) {
         List<NewEvent> inputs = EventInput.batch(body);
-        return write("POST /api/events/batch", key, () -> {
-            List<Event> events = store.createAll(inputs);
-            JsonObject json = EventJson.JSON.createObjectBuilder().add("events", EventJson.array(events)).build();
-            return new Answer(201, null, json.toString());
-        });
+        return respond(committer.create(inputs, scoped("POST /api/events/batch", key), created -> {
+            JsonArrayBuilder events = EventJson.JSON.createArrayBuilder();
+            for (int i = 0; i < created.size(); i++) {
+                events.add(EventJson.of(created.get(i), inputs.get(i).payload()));
+            }
+            return new Answer(201, null, EventJson.JSON.createObjectBuilder().add("events", events).build().toString());
+        }));
     }
 
     @GET
@@ -128,14 +136,22 @@ public class EventsResource {
         });
     }
 
-    private Response write(String request, String key, Supplier<Answer> write) {
+    /** An {@code Idempotency-Key} scoped to its method and path, or null without one. */
+    private static String scoped(String request, String key) {
         if (key == null) {
-            return respond(write.get());
+            return null;
         }
         if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
             throw Problem.invalid("header 'Idempotency-Key' must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
-        String scoped = request + " " + key;
+        return request + " " + key;
+    }
+
+    private Response write(String request, String key, Supplier<Answer> write) {
+        String scoped = scoped(request, key);
+        if (scoped == null) {
+            return respond(write.get());
+        }
         try {
             return respond(idempotency.once(scoped, write));
         } catch (Problem p) {
@@ -155,10 +171,6 @@ public class EventsResource {
             response.type(MediaType.APPLICATION_JSON).entity(answer.body());
         }
         return response.build();
-    }
-
-    private URI location(Event e) {
-        return uri.getBaseUriBuilder().path(EventsResource.class).path(e.id()).build();
     }
 
     private static Problem noSuchEvent(String id) {

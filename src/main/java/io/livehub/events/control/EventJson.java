@@ -24,12 +24,17 @@ public final class EventJson {
     }
 
     public static JsonObject of(Event e) {
+        return of(e, parse(e.payload()));
+    }
+
+    /** With the payload as an object already, not parsed again from the event's text. */
+    public static JsonObject of(Event e, JsonObject payload) {
         return JSON.createObjectBuilder()
                 .add("id", e.id())
                 .add("channel", e.channel())
                 .add("type", e.type())
                 .add("status", e.status())
-                .add("payload", parse(e.payload()))
+                .add("payload", payload)
                 .add("seq", e.seq())
                 .add("created_at", Timestamps.format(e.createdAt()))
                 .add("updated_at", Timestamps.format(e.updatedAt()))

@@ -5,7 +5,6 @@ import io.livehub.events.entity.Changed;
 import io.livehub.events.entity.ChannelCounter;
 import io.livehub.events.entity.Event;
 import io.livehub.events.entity.EventPage;
-import io.livehub.events.entity.NewEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -16,16 +15,15 @@ import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
- * Writes and reads events. Every write numbers its change with the channel's next seq,
- * appends it to the change log and fires {@link Changed}, all in one transaction.
+ * Updates, deletes and reads events (creates go through {@link GroupCommitter}). Every write
+ * numbers its change with the channel's next seq, appends it to the change log and fires
+ * {@link Changed}, all in one transaction.
  */
 @ApplicationScoped
 public class EventStore {
@@ -38,29 +36,6 @@ public class EventStore {
 
     @Inject
     jakarta.enterprise.event.Event<Changed> changed;
-
-    @Transactional
-    public Event create(NewEvent input) {
-        return createAll(List.of(input)).get(0);
-    }
-
-    /** All or none; channels are locked in name order so that two batches never deadlock. */
-    @Transactional
-    public List<Event> createAll(List<NewEvent> inputs) {
-        Map<String, ChannelCounter> counters = new HashMap<>();
-        new TreeSet<>(inputs.stream().map(NewEvent::channel).toList())
-                .forEach(channel -> counters.put(channel, sequencer.lock(channel)));
-        long now = System.currentTimeMillis();
-        List<Event> created = new ArrayList<>(inputs.size());
-        for (NewEvent in : inputs) {
-            Event e = new Event(in.channel(), in.type(), in.status(), in.payload().toString(), now);
-            e.sequence(sequencer.next(counters.get(in.channel())));
-            em.persist(e);
-            record(e, Change.Kind.CREATED, EventJson.of(e));
-            created.add(e);
-        }
-        return created;
-    }
 
     /** Changes status and/or payload (null leaves it as it is); empty when there is no such event. */
     @Transactional

@@ -80,6 +80,10 @@ public class StoreDataSource implements DataSource {
             LOG.info("Event store: embedded H2 database in " + dataDir.toAbsolutePath());
         } else {
             LOG.info("Event store: " + withoutSecrets(url));
+            if (url.startsWith("jdbc:postgresql:") && !url.contains("reWriteBatchedInserts")) {
+                // a group commit's JDBC batch goes as multi-row INSERTs, not one statement per row
+                credentials.setProperty("reWriteBatchedInserts", "true");
+            }
         }
         return new Target(driverFor(url), url, credentials);
     }

@@ -17,7 +17,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -210,6 +220,50 @@ class EventsIT {
         assertEquals(api.post("api/events/batch", body, "Idempotency-Key", key).body(),
                 api.post("api/events/batch", body, "Idempotency-Key", key).body());
         assertEquals(2, Api.json(api.get("api/events?channel=" + channel)).getJsonArray("events").size());
+    }
+
+    @Test
+    void concurrentPostsOfOneKeyCreateOneEventAndAllGetItsAnswer() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"channel\":\"" + channel + "\",\"type\":\"raced\"}";
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int i = 0; i < 32; i++) {
+                answers.add(CompletableFuture.supplyAsync(() -> api.post("api/events", body, "Idempotency-Key", key), pool));
+            }
+            String first = answers.get(0).get(30, TimeUnit.SECONDS).body();
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> r = answer.get(30, TimeUnit.SECONDS);
+                assertEquals(201, r.statusCode(), r.body());
+                assertEquals(first, r.body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, Api.json(api.get("api/events?channel=" + channel)).getJsonArray("events").size());
+    }
+
+    @Test
+    void concurrentPostsTakeEverySeqOnceWhileEachAnswerIsItsOwnEvent() throws Exception {
+        List<CompletableFuture<JsonObject>> answers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int i = 0; i < 200; i++) {
+                String type = "t" + i;
+                answers.add(CompletableFuture.supplyAsync(() -> api.create(channel, type), pool));
+            }
+            Set<Long> seqs = new HashSet<>();
+            for (int i = 0; i < answers.size(); i++) {
+                JsonObject e = answers.get(i).get(30, TimeUnit.SECONDS);
+                assertEquals("t" + i, e.getString("type"));
+                assertEquals(e, Api.json(api.get("api/events/" + e.getString("id"))));
+                seqs.add(e.getJsonNumber("seq").longValue());
+            }
+            assertEquals(LongStream.rangeClosed(1, 200).boxed().collect(Collectors.toSet()), seqs);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
