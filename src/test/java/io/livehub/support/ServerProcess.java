@@ -53,12 +53,25 @@ public final class ServerProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
 
-    /** Starts the server and returns when the application answers {@code GET /api/metrics} (with or without a token). */
+    /**
+     * Starts the server and returns when the application answers {@code GET /api/metrics} (with or
+     * without a token); when it does not, stops it before failing, since the caller has no handle to close.
+     */
     public ServerProcess start() throws Exception {
         Files.createDirectories(log.getParent());
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        HttpClient http = HttpClient.newHttpClient();
+        try {
+            return awaitAnswer();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private ServerProcess awaitAnswer() throws Exception {
+        // HTTP/1.1: the default h2c upgrade can leave one stuck HTTP/2 connection that every later poll waits on
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
