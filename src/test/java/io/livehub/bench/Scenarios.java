@@ -55,6 +55,11 @@ final class Scenarios {
         }
         if (o.runs("ingest")) {
             double seconds = smoke ? 1 : 10;
+            if (!smoke) {
+                out.println("warm-up: single POSTs and batches of 50 for 5 s each (not reported)");
+                new Publisher(bench.port(), bench.channel("ingest-warm-up")).flat(16, 1, 5);
+                new Publisher(bench.port(), bench.channel("ingest-warm-up")).flat(16, 50, 5);
+            }
             ingest("ingest-single", 1, seconds);
             ingest("ingest-batch50", 50, seconds);
             // the core issue's figure: single POSTs, 16 in flight, with one subscriber connected

@@ -11,7 +11,7 @@ import io.livehub.metrics.control.Metrics;
 import io.livehub.problems.Problem;
 import io.livehub.security.boundary.Allowed;
 import io.livehub.security.entity.Role;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -36,7 +36,7 @@ import java.util.logging.Logger;
 
 /** {@code /api/admin/}: connections, channels, stats and announcements of this node. */
 @Path("admin")
-@RequestScoped
+@ApplicationScoped
 @Allowed(Role.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {

@@ -4,7 +4,7 @@ import io.livehub.metrics.control.Metrics;
 import io.livehub.metrics.control.Snapshots;
 import io.livehub.security.boundary.Allowed;
 import io.livehub.security.entity.Role;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /** {@code GET /api/metrics} and {@code GET /api/snapshot}. */
 @Path("")
-@RequestScoped
+@ApplicationScoped
 @Allowed({Role.SUBSCRIBER, Role.PUBLISHER})
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricsResource {
