@@ -26,6 +26,8 @@ final class Publisher {
         final AtomicLong requests = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final BitSet seqs = new BitSet();
+        /** Each accepted request's round trip, POST sent to 201 read, in microseconds. */
+        final IntList roundTrips = new IntList();
         long duplicateSeqs;
         volatile String lastError;
         long startedAt;
@@ -110,8 +112,12 @@ final class Publisher {
                 p.lastError = "HTTP " + http.status + ": " + http.text();
                 return;
             }
+            int roundTrip = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - sentAt) / 1000);
             List<Long> seqs = new ArrayList<>(batch);
             Scan.seqs(http.body(), 0, http.length, seqs::add);
+            synchronized (p) {
+                p.roundTrips.add(roundTrip);
+            }
             seqs.forEach(p::seq);
             p.accepted.addAndGet(seqs.size());
         } catch (IOException | RuntimeException e) {

@@ -331,9 +331,11 @@ public class GroupCommitter {
                 update.setString(2, channel.getKey());
                 update.addBatch();
                 if (after / Sequencer.TRIM_EVERY > before / Sequencer.TRIM_EVERY && after > historySize) {
-                    try (PreparedStatement trim = c.prepareStatement("DELETE FROM lh_change WHERE channel = ? AND seq <= ?")) {
+                    try (PreparedStatement trim = c.prepareStatement(
+                            "DELETE FROM lh_change WHERE channel = ? AND seq > ? AND seq <= ?")) {
                         trim.setString(1, channel.getKey());
-                        trim.setLong(2, after - historySize);
+                        trim.setLong(2, Sequencer.trimmedBefore(before, historySize));
+                        trim.setLong(3, after - historySize);
                         trim.executeUpdate();
                     }
                 }

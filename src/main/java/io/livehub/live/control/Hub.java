@@ -87,6 +87,11 @@ public class Hub {
     @ConfigProperty(name = "livehub.ws.max-connections-per-user", defaultValue = "100")
     int maxConnectionsPerUser;
 
+    /** Threads writing broadcasts to connections; 0: one per core. */
+    @Inject
+    @ConfigProperty(name = "livehub.ws.write-threads", defaultValue = "0")
+    int writeThreads;
+
     @Inject
     @ConfigProperty(name = "livehub.ws.ping-interval", defaultValue = "25000")
     long pingInterval;
@@ -104,8 +109,8 @@ public class Hub {
     /** Dispatcher thread only. */
     private final Map<String, ChannelState> channels = new HashMap<>();
     private final Set<ChannelState> waiting = new HashSet<>();
-    /** Connections with frames queued by {@link #emit} and not yet flushed. */
-    private final List<Connection> dirty = new java.util.ArrayList<>();
+    /** Writes what {@link #emit} queued, on every core. */
+    private Writers writers;
     private volatile boolean running;
     private Thread dispatcher;
 
@@ -116,6 +121,7 @@ public class Hub {
     @PostConstruct
     void start() {
         running = true;
+        writers = new Writers(writeThreads, threads);
         dispatcher = threads.newThread(this::dispatch);
         dispatcher.setName("livehub-dispatcher");
         dispatcher.start();
@@ -128,6 +134,7 @@ public class Hub {
         }
         running = false;
         dispatcher.interrupt();
+        writers.stop();
     }
 
     /**
@@ -284,7 +291,7 @@ public class Hub {
                 Connection c = sub.connection;
                 if (c.offer(frame) && !c.dirty) {
                     c.dirty = true;
-                    dirty.add(c);
+                    writers.add(c);
                 }
             } else if (sub.held.size() < maxQueued) {
                 sub.held.add(frame);
@@ -338,7 +345,7 @@ public class Hub {
                 for (int n = 0; task != null; task = ++n < MAX_TASKS_PER_FLUSH ? inbox.poll() : null) {
                     runSafely(task);
                 }
-                flushDirty();
+                writers.flush();
                 if (!waiting.isEmpty()) {
                     fillGaps();
                 }
@@ -357,14 +364,6 @@ public class Hub {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "A dispatcher task failed", e);
         }
-    }
-
-    private void flushDirty() {
-        for (Connection c : dirty) {
-            c.dirty = false;
-            c.flush();
-        }
-        dirty.clear();
     }
 
     /** Pings idle connections; closes those whose pong is overdue (dead, or not reading). */

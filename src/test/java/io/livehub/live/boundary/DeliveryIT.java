@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URL;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Ordering and recovery: every subscriber sees a channel's seqs 1, 2, 3 ... once each, also with
@@ -152,8 +158,11 @@ class DeliveryIT {
         List<LiveClient> subscribers = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         try {
-            for (int i = 0; i < 3; i++) {
-                LiveClient c = LiveClient.connect(api.base(), "channels=" + channel);
+            // more subscribers than the dispatcher writes itself: the writer threads share them
+            for (int i = 0; i < 24; i++) {
+                // each its own user: one user may hold only 20 connections on the test servers
+                String token = TestTokens.mint("reader-" + i, List.of("subscriber"), null, 600);
+                LiveClient c = LiveClient.connect(api.base(), "channels=" + channel, token);
                 c.next("subscribed");
                 subscribers.add(c);
             }
@@ -231,6 +240,34 @@ class DeliveryIT {
             System.out.printf("stalled reader: %d x 32 KB events posted in %d ms, all delivered in order to the healthy client%n",
                     total, posted);
             assertTrue(Api.json(api.get("api/metrics")).getJsonNumber("messages_dropped").longValue() > droppedBefore);
+        }
+    }
+
+    @Test
+    void theChangeLogIsCutBackToTheHistorySizeAsTheChannelGrows() throws Exception {
+        String url = System.getProperty("livehub.test.db.url");
+        assumeTrue(url != null, "needs the database the server writes to (the postgresql execution)");
+        // the servers of these tests keep livehub.history.size=1000 changes; a channel is trimmed every 256 seqs
+        try (Connection db = DriverManager.getConnection(url, System.getProperty("livehub.test.db.user", "postgres"),
+                System.getProperty("livehub.test.db.password", ""))) {
+            for (int round = 1; round <= 3; round++) {
+                createBatch(1000);
+                createBatch(200);
+                long[] kept = changeLog(db);
+                assertEquals(1000, kept[0], "changes kept after " + round * 1200 + " events");
+                assertEquals(round * 1200L - 999, kept[1], "the oldest change kept");
+            }
+        }
+    }
+
+    /** How many changes of the channel the store keeps, and the oldest seq among them. */
+    private long[] changeLog(Connection db) throws SQLException {
+        try (PreparedStatement count = db.prepareStatement("SELECT COUNT(*), MIN(seq) FROM lh_change WHERE channel = ?")) {
+            count.setString(1, channel);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return new long[]{rs.getLong(1), rs.getLong(2)};
+            }
         }
     }
 
