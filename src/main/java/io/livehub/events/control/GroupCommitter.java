@@ -84,15 +84,23 @@ public class GroupCommitter {
      * how to answer once the events have their ids and seqs (run inside the transaction, so that
      * the answer stored for the key is the one given).
      */
-    private record Write(List<NewEvent> inputs, String key, Function<List<Event>, Answer> answer,
-                         CompletableFuture<Answer> done) {
+    private record Write(List<NewEvent> inputs, String key, Function<List<Created>, Answer> answer,
+                         CompletableFuture<Result> done) {
+    }
+
+    /** An event as committed, with its JSON text (the same in the answer, the change log and every message). */
+    public record Created(Event event, String json) {
+    }
+
+    /** What the writer gives back: the events it created, or the answer when the request has a key. */
+    private record Result(List<Created> created, Answer answer) {
     }
 
     /**
      * What one request became in a transaction: its answer, and the changes to announce after
      * the commit; {@code repeated} when the answer is the one given earlier to its key.
      */
-    private record Written(Write write, Answer answer, List<Changed> changes, boolean repeated) {
+    private record Written(Write write, List<Created> created, Answer answer, List<Changed> changes, boolean repeated) {
     }
 
     @PostConstruct
@@ -117,13 +125,15 @@ public class GroupCommitter {
      * @throws Problem 503 when the store cannot write (down, or too far behind)
      * @throws RuntimeException the store's failure for this request alone (a key race, say)
      */
-    public Answer create(List<NewEvent> inputs, String key, Function<List<Event>, Answer> answer) {
+    public Answer create(List<NewEvent> inputs, String key, Function<List<Created>, Answer> answer) {
         Write write = new Write(inputs, key, answer, new CompletableFuture<>());
         if (!running || !waiting.offer(write)) {
             throw unavailable("the event store is not keeping up; try again shortly");
         }
         try {
-            return write.done.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Result result = write.done.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            // without a key the answer is made here, by the request's thread, not by the one writer
+            return result.answer != null ? result.answer : answer.apply(result.created);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SQLException) {
                 throw unavailable("the event store could not write: " + e.getCause().getMessage());
@@ -204,7 +214,7 @@ public class GroupCommitter {
             w.changes.forEach(changed::fire);
         }
         for (Written w : written) {
-            w.write.done.complete(w.answer);
+            w.write.done.complete(new Result(w.created, w.answer));
         }
     }
 
@@ -214,7 +224,7 @@ public class GroupCommitter {
             try (Connection c = dataSource.getConnection()) {
                 Answer earlier = earlierAnswer(c, w.key, System.currentTimeMillis());
                 if (earlier != null) {
-                    w.done.complete(earlier);
+                    w.done.complete(new Result(null, earlier));
                     return;
                 }
             } catch (SQLException ignored) {
@@ -249,7 +259,7 @@ public class GroupCommitter {
         for (Write w : group) {
             Answer earlier = w.key == null ? null : earlierAnswer(c, w.key, now);
             if (earlier != null) {
-                written.add(new Written(w, earlier, List.of(), true));
+                written.add(new Written(w, null, earlier, List.of(), true));
             } else {
                 fresh.add(w);
             }
@@ -269,13 +279,14 @@ public class GroupCommitter {
              PreparedStatement log = c.prepareStatement("INSERT INTO lh_change"
                      + " (channel, seq, kind, event_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Write w : fresh) {
-                List<Event> created = new ArrayList<>(w.inputs.size());
+                List<Created> created = new ArrayList<>(w.inputs.size());
                 List<Changed> changes = new ArrayList<>(w.inputs.size());
                 for (NewEvent in : w.inputs) {
                     String payload = in.payload().toString();
                     Event e = new Event(in.channel(), in.type(), in.status(), payload, now);
                     e.sequence(++seqs.get(in.channel())[1]);
                     JsonObject json = EventJson.of(e, in.payload());
+                    String text = json.toString();
                     events.setString(1, e.id());
                     events.setString(2, e.channel());
                     events.setString(3, e.type());
@@ -289,13 +300,14 @@ public class GroupCommitter {
                     log.setLong(2, e.seq());
                     log.setString(3, Change.Kind.CREATED.name());
                     log.setString(4, e.id());
-                    log.setString(5, json.toString());
+                    log.setString(5, text);
                     log.setLong(6, now);
                     log.addBatch();
-                    created.add(e);
+                    created.add(new Created(e, text));
                     changes.add(new Changed(e.channel(), e.seq(), Change.Kind.CREATED, json));
                 }
-                written.add(new Written(w, w.answer.apply(created), changes, false));
+                // with a key, the answer is stored in this transaction, so it is made here
+                written.add(new Written(w, created, w.key == null ? null : w.answer.apply(created), changes, false));
             }
             events.executeBatch();
             log.executeBatch();

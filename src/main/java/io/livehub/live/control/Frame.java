@@ -1,6 +1,7 @@
 package io.livehub.live.control;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * One outgoing text message, serialized once for all its receivers: the text for the portable
@@ -9,27 +10,47 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Frame {
 
-    private final String text;
+    private volatile String text;
+    private Supplier<String> source;
     private volatile byte[] wire;
 
     public Frame(String text) {
         this.text = text;
     }
 
+    private Frame(Supplier<String> source) {
+        this.source = source;
+    }
+
+    /** Serialized on first use, once: a change that no connection receives is never serialized. */
+    public static Frame lazy(Supplier<String> source) {
+        return new Frame(source);
+    }
+
     public String text() {
-        return text;
+        String t = text;
+        if (t == null) {
+            synchronized (this) {
+                if (text == null) {
+                    text = source.get();
+                    source = null;
+                }
+                t = text;
+            }
+        }
+        return t;
     }
 
     /** Characters, the unit in which a connection's queue and its unread data are bounded. */
     int length() {
-        return text.length();
+        return text().length();
     }
 
     /** The frame as it goes on the wire: FIN + text opcode, the payload length, the UTF-8 payload. */
     byte[] wire() {
         byte[] w = wire;
         if (w == null) {
-            w = frame(0x81, text.getBytes(StandardCharsets.UTF_8));
+            w = frame(0x81, text().getBytes(StandardCharsets.UTF_8));
             wire = w;
         }
         return w;

@@ -223,7 +223,8 @@ public class Hub {
     }
 
     void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) Changed changed) {
-        Frame frame = new Frame(text(message(changed.channel(), changed.seq(), changed.kind(), changed.data())));
+        // serialized by the dispatcher when a subscriber takes it, not by the thread that committed it
+        Frame frame = Frame.lazy(() -> text(message(changed.channel(), changed.seq(), changed.kind(), changed.data())));
         post(() -> deliver(changed.channel(), changed.seq(), frame));
     }
 
