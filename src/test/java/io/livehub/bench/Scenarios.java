@@ -56,8 +56,8 @@ final class Scenarios {
         if (o.runs("ingest")) {
             double seconds = smoke ? 1 : 10;
             if (!smoke) {
-                out.println("warm-up: single POSTs and batches of 50 for 5 s each (not reported)");
-                new Publisher(bench.port(), bench.channel("ingest-warm-up")).flat(16, 1, 5);
+                out.println("warm-up: single POSTs for 10 s, batches of 50 for 5 s (not reported)");
+                new Publisher(bench.port(), bench.channel("ingest-warm-up")).flat(16, 1, 10);
                 new Publisher(bench.port(), bench.channel("ingest-warm-up")).flat(16, 50, 5);
             }
             ingest("ingest-single", 1, seconds);

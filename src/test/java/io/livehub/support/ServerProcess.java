@@ -42,6 +42,11 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("-jar", System.getProperty("payara.microJar", "target/payara-micro.jar"),
                 "--deploy", System.getProperty("livehub.war", "target/livehub.war"),
                 "--nocluster", "--port", Integer.toString(port)));
+        // the server settings of `mvn -Pstart`, so that what is measured is what runs
+        Path preBoot = Path.of(System.getProperty("livehub.preboot", "server-config/pre-boot-commands.txt"));
+        if (Files.isRegularFile(preBoot)) {
+            command.addAll(List.of("--prebootcommandfile", preBoot.toAbsolutePath().toString()));
+        }
     }
 
     /** The server's operating-system process id, for reading {@code /proc/<pid>}. */

@@ -20,9 +20,10 @@ import io.livehub.live.entity.TextPing;
 import io.livehub.live.entity.Unsubscribe;
 import io.livehub.metrics.control.Snapshots;
 import io.livehub.security.entity.Caller;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.DecodeException;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -42,9 +43,15 @@ import java.util.logging.Logger;
  * The WebSocket endpoint {@code /ws}: a thin layer that turns each typed message into a call
  * on the {@link Hub}, after the checks a public endpoint needs (who the caller is, which
  * channels it may use, how much it may send). Every reply goes through the connection's queue.
+ * <p>
+ * One instance serves every connection ({@link Handshake#getEndpointInstance}) and frames are
+ * decoded here rather than by a declared decoder: the container keeps a CDI injection context
+ * for each endpoint and decoder object it creates, for the life of the connection. Everything
+ * per connection lives in the session's user properties.
  */
+@ApplicationScoped
 @ServerEndpoint(value = "/ws", subprotocols = "livehub.v1", configurator = Handshake.class,
-        encoders = MessageEncoder.class, decoders = MessageDecoder.class)
+        encoders = MessageEncoder.class)
 public class LiveSocket {
 
     private static final Logger LOG = Logger.getLogger(LiveSocket.class.getName());
@@ -67,6 +74,13 @@ public class LiveSocket {
     @Inject
     @ConfigProperty(name = "livehub.ws.max-subscriptions", defaultValue = "100")
     int maxSubscriptions;
+
+    private final MessageDecoder decoder = new MessageDecoder();
+
+    @PostConstruct
+    void init() {
+        decoder.init(null);
+    }
 
     @OnOpen
     public void open(Session session) {
@@ -102,9 +116,20 @@ public class LiveSocket {
     static final int FRAME_CEILING = 1024 * 1024;
 
     @OnMessage(maxMessageSize = FRAME_CEILING)
-    public void message(Message message, Session session) {
+    public void message(String frame, Session session) {
         Connection c = connection(session);
         if (c == null || !admitted(c, session)) {
+            return;
+        }
+        Message message;
+        try {
+            message = decoder.decode(frame);
+        } catch (BadMessage bad) {
+            if (bad.code() == ErrorCode.TOO_BIG) {
+                close(session, CloseCodes.TOO_BIG, bad.getMessage());
+            } else {
+                refuse(c, bad.id(), bad.code(), bad.getMessage());
+            }
             return;
         }
         if (message instanceof TextPing) {
@@ -183,19 +208,7 @@ public class LiveSocket {
     @OnError
     public void error(Session session, Throwable failure) {
         Connection c = connection(session);
-        if (c == null) {
-            return;
-        }
-        if (failure instanceof DecodeException && !admitted(c, session)) {
-            return;
-        }
-        if (failure instanceof BadMessage bad && bad.code() == ErrorCode.TOO_BIG) {
-            close(session, CloseCodes.TOO_BIG, bad.getMessage());
-        } else if (failure instanceof BadMessage bad) {
-            refuse(c, bad.id(), bad.code(), bad.getMessage());
-        } else if (failure instanceof DecodeException) {
-            refuse(c, null, ErrorCode.BAD_JSON, "the frame could not be read");
-        } else {
+        if (c != null) {
             LOG.log(Level.FINE, "WebSocket error on connection " + c.id(), failure);
         }
     }

@@ -21,6 +21,10 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -129,6 +133,30 @@ class SecurityIT {
             assertEquals("no", error.getString("id"));
             client.send("{\"type\":\"ping\",\"id\":\"alive\"}");
             assertEquals("alive", client.next().getString("id"));
+        }
+    }
+
+    @Test
+    void simultaneousHandshakesEachKeepTheirOwnCaller() throws Exception {
+        // one endpoint instance serves every connection: a caller must never leak into another's session
+        int users = 24;
+        ExecutorService pool = Executors.newFixedThreadPool(users);
+        List<Future<LiveClient>> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < users; i++) {
+                String own = channel + "-own-" + i;
+                String token = TestTokens.mint("tenant-" + i, List.of("subscriber"), List.of(own), 600);
+                clients.add(pool.submit(() -> LiveClient.connect(admin.base(), "channels=" + own, token)));
+            }
+            for (int i = 0; i < users; i++) {
+                try (LiveClient client = clients.get(i).get(30, TimeUnit.SECONDS)) {
+                    JsonObject answer = client.next();
+                    assertEquals("subscribed", answer.getString("type"), "tenant-" + i + ": " + answer);
+                    assertEquals(channel + "-own-" + i, answer.getString("channel"));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
