@@ -26,6 +26,17 @@ public final class ServerProcess implements AutoCloseable {
     private final int port;
     private Process process;
 
+    /** Where a test's own server keeps its data and its log: a fresh folder and a log file under {@code target/}. */
+    public record Place(Path dataDir, Path log) {
+    }
+
+    public static Place place(String name) throws IOException {
+        Path target = Path.of(System.getProperty("livehub.war", "target/livehub.war")).toAbsolutePath().getParent();
+        Path log = target.resolve(name + "-it.log");
+        Files.deleteIfExists(log);
+        return new Place(Files.createTempDirectory(target, name + "-"), log);
+    }
+
     public ServerProcess(Path log, String... systemProperties) throws IOException {
         this(log, List.of("-Xmx512m"), systemProperties);
     }

@@ -31,9 +31,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -57,7 +56,8 @@ public class GroupCommitter {
     static final int MAX_GROUP_EVENTS = 2000;
     /** Requests waiting beyond this are refused with 503: the database is not keeping up. */
     static final int MAX_WAITING = 20_000;
-    static final long ANSWER_TIMEOUT_SECONDS = 30;
+    /** How long a request waits for its commit before it is answered 503. */
+    public static final long ANSWER_TIMEOUT_SECONDS = 30;
 
     @Resource(lookup = Schema.DATA_SOURCE)
     DataSource dataSource;
@@ -76,6 +76,8 @@ public class GroupCommitter {
     long historySize;
 
     private final BlockingQueue<Write> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
+    /** Makes the answers and hands them to the suspended requests. */
+    private ExecutorService answering;
     private volatile boolean running;
     private Thread writer;
 
@@ -106,6 +108,7 @@ public class GroupCommitter {
     @PostConstruct
     void start() {
         running = true;
+        answering = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), threads);
         writer = threads.newThread(this::run);
         writer.setName("livehub-group-commit");
         writer.start();
@@ -115,39 +118,38 @@ public class GroupCommitter {
     void stop() {
         running = false;
         writer.interrupt();
+        answering.shutdown();
     }
 
     /**
-     * Creates the events, all or none, and returns the answer {@code answer} made of them once
-     * they are committed. With a {@code key}, a repeat within {@link Idempotency#KEPT} gets the
-     * first answer again and writes nothing.
-     *
-     * @throws Problem 503 when the store cannot write (down, or too far behind)
-     * @throws RuntimeException the store's failure for this request alone (a key race, say)
+     * Queues the events for the next group commit, all or none. The answer {@code answer} makes of
+     * them completes the future once they are committed, on an answering thread (neither the
+     * request's, which is free meanwhile, nor the one writer). With a {@code key}, a repeat within
+     * {@link Idempotency#KEPT} gets the first answer again and writes nothing.
+     * <p>
+     * It fails with a {@link Problem} 503 when the store cannot write (down, or too far behind),
+     * or with the store's failure for this request alone.
      */
-    public Answer create(List<NewEvent> inputs, String key, Function<List<Created>, Answer> answer) {
+    public CompletableFuture<Answer> submit(List<NewEvent> inputs, String key, Function<List<Created>, Answer> answer) {
         Write write = new Write(inputs, key, answer, new CompletableFuture<>());
         if (!running || !waiting.offer(write)) {
-            throw unavailable("the event store is not keeping up; try again shortly");
+            return CompletableFuture.failedFuture(unavailable("the event store is not keeping up; try again shortly"));
         }
-        try {
-            Result result = write.done.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            // without a key the answer is made here, by the request's thread, not by the one writer
-            return result.answer != null ? result.answer : answer.apply(result.created);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException) {
-                throw unavailable("the event store could not write: " + e.getCause().getMessage());
+        return write.done.handleAsync((result, failure) -> {
+            if (failure instanceof SQLException e) {
+                throw unavailable("the event store could not write: " + e.getMessage());
+            } else if (failure instanceof RuntimeException e) {
+                throw e;
+            } else if (failure != null) {
+                throw new IllegalStateException(failure);
             }
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw unavailable("the event store did not answer within " + ANSWER_TIMEOUT_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted while waiting for the event store");
-        }
+            // without a key the answer is made here, not by the one writer
+            return result.answer != null ? result.answer : answer.apply(result.created);
+        }, answering);
     }
 
-    private static Problem unavailable(String detail) {
+    /** A 503 problem: the store cannot take writes now. */
+    public static Problem unavailable(String detail) {
         return new Problem(503, "Service unavailable", detail);
     }
 

@@ -127,6 +127,7 @@ public final class Connection {
             return false;
         }
         queue.add(frame);
+        traffic.backlog.increment();
         return true;
     }
 
@@ -165,6 +166,7 @@ public final class Connection {
             sending.set(false);
             return true;
         }
+        traffic.backlog.decrement();
         inFlight = frame.length();
         inFlightFrames = 1;
         try {
@@ -207,6 +209,7 @@ public final class Connection {
             }
             buffer = join(batch, pingDue(chars));
         }
+        traffic.backlog.add(-count);
         inFlight = chars;
         inFlightFrames = count;
         try {
@@ -278,7 +281,11 @@ public final class Connection {
         if (failed.compareAndSet(false, true)) {
             int lost = queued.getAndSet(0) + 1;
             queuedChars.set(0);
-            queue.clear();
+            int unsent = 0;
+            while (queue.poll() != null) {
+                unsent++;
+            }
+            traffic.backlog.add(-unsent);
             traffic.dropped.add(lost);
             Thread waiting = waitingForRoom;
             if (waiting != null) {

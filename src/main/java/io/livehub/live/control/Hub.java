@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,6 +60,10 @@ public class Hub {
     static final long REPLAY_STALL_MILLIS = 30_000;
     /** Tasks run before the queued frames are flushed, at most: bounds the delay a long burst adds. */
     static final int MAX_TASKS_PER_FLUSH = 256;
+    /** Changes waiting for the dispatcher, and frames waiting for the writers, beyond which writers wait. */
+    static final int MAX_INBOX_BACKLOG = 4096;
+    static final long MAX_FRAME_BACKLOG = 262_144;
+    static final long MAX_BACKPRESSURE_MILLIS = 5000;
     /** Session property: when the connection's token expires (ms since the epoch); it is closed then with 4401. */
     public static final String EXPIRES_AT = "livehub.expires-at";
 
@@ -226,6 +231,30 @@ public class Hub {
         // serialized by the dispatcher when a subscriber takes it, not by the thread that committed it
         Frame frame = Frame.lazy(() -> text(message(changed.channel(), changed.seq(), changed.kind(), changed.data())));
         post(() -> deliver(changed.channel(), changed.seq(), frame));
+        awaitFanOut();
+    }
+
+    /**
+     * Backpressure on writers: the thread that committed a change (the group commit's, or a
+     * request's) waits here while the fan-out is far behind, so the store does not take changes
+     * faster than they can be written to subscribers. Without it, a publisher faster than the
+     * fan-out fills every subscriber's queue, and all of them are closed as slow consumers
+     * although none of them is slow. Bounded: after {@link #MAX_BACKPRESSURE_MILLIS} it goes on.
+     */
+    private void awaitFanOut() {
+        if (!behind() || Thread.currentThread() == dispatcher) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_BACKPRESSURE_MILLIS);
+        while (behind() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Behind: the frames waiting would fill a quarter of every connection's queue, or the dispatcher lags. */
+    private boolean behind() {
+        long frames = Math.max(1024, Math.min(MAX_FRAME_BACKLOG, (long) connections.size() * maxQueued / 4));
+        return inbox.size() > MAX_INBOX_BACKLOG || traffic.backlog.sum() > frames;
     }
 
     private void replay(Subscription sub, String id, long since, long upTo) {

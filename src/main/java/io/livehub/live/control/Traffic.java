@@ -7,6 +7,8 @@ public final class Traffic {
 
     final LongAdder sent = new LongAdder();
     final LongAdder dropped = new LongAdder();
+    /** Frames queued in connections and not yet handed to the container: how far the writers are behind. */
+    final LongAdder backlog = new LongAdder();
 
     public long sent() {
         return sent.sum();

@@ -37,10 +37,9 @@ class IdempotencyPurgeIT {
 
     @Test
     void deletesAnswersOlderThanTheirKeepingTimeAndKeepsTheOthers() throws Exception {
-        Path target = Path.of(System.getProperty("livehub.war", "target/livehub.war")).toAbsolutePath().getParent();
-        Path dataDir = Files.createTempDirectory(target, "idempotency-purge-");
-        Path log = target.resolve("idempotency-purge-it.log");
-        Files.deleteIfExists(log);
+        ServerProcess.Place place = ServerProcess.place("idempotency-purge");
+        Path dataDir = place.dataDir();
+        Path log = place.log();
         boolean postgresql = "postgresql".equals(System.getProperty("livehub.test.store"));
         String url = postgresql ? System.getProperty("livehub.test.db.url")
                 : "jdbc:h2:file:" + dataDir.resolve("livehub") + ";AUTO_SERVER=TRUE";

@@ -7,7 +7,6 @@ import io.livehub.support.TestTokens;
 import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +25,9 @@ class ConnectionLimitIT {
 
     @Test
     void refusesConnectionsBeyondTheServerLimitWith1013UntilOneCloses() throws Exception {
-        Path target = Path.of(System.getProperty("livehub.war", "target/livehub.war")).toAbsolutePath().getParent();
-        Path dataDir = Files.createTempDirectory(target, "connection-limit-");
-        Path log = target.resolve("connection-limit-it.log");
-        Files.deleteIfExists(log);
+        ServerProcess.Place place = ServerProcess.place("connection-limit");
+        Path dataDir = place.dataDir();
+        Path log = place.log();
         String[] config = {"livehub.data.dir=" + dataDir, "livehub.ws.max-connections=" + LIMIT,
                 TestTokens.serverProperties()[0], TestTokens.serverProperties()[1]};
         try (ServerProcess server = new ServerProcess(log, config).start()) {

@@ -38,10 +38,9 @@ class FirstStartIT {
 
     @Test
     void securesTheFirstStartWithADevelopmentKeyAndLogsNoOtherToken() throws Exception {
-        Path target = Path.of(System.getProperty("livehub.war", "target/livehub.war")).toAbsolutePath().getParent();
-        Path dataDir = Files.createTempDirectory(target, "first-start-");
-        Path log = target.resolve("first-start-it.log");
-        Files.deleteIfExists(log);
+        ServerProcess.Place place = ServerProcess.place("first-start");
+        Path dataDir = place.dataDir();
+        Path log = place.log();
         String[] config = {"livehub.data.dir=" + dataDir, "livehub.ws.handshake-rate=5"};
         String printed;
         String minted;
