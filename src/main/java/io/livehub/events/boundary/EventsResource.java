@@ -25,8 +25,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.container.AsyncResponse;
-import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -34,8 +32,6 @@ import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -66,19 +62,19 @@ public class EventsResource {
 
     @POST
     @Allowed(Role.PUBLISHER)
-    public void create(@Suspended AsyncResponse response, @HeaderParam("Idempotency-Key") String key, String body) {
+    public Response create(@HeaderParam("Idempotency-Key") String key, String body) {
         NewEvent input = EventInput.event(EventInput.object(body), "");
         String events = uri.getBaseUriBuilder().path(EventsResource.class).build().toString() + "/";
-        answer(response, committer.submit(List.of(input), scoped("POST /api/events", key), created ->
+        return respond(committer.create(List.of(input), scoped("POST /api/events", key), created ->
                 new Answer(201, events + created.get(0).event().id(), created.get(0).json())));
     }
 
     @POST
     @Path("batch")
     @Allowed(Role.PUBLISHER)
-    public void createAll(@Suspended AsyncResponse response, @HeaderParam("Idempotency-Key") String key, String body) {
+    public Response createAll(@HeaderParam("Idempotency-Key") String key, String body) {
         List<NewEvent> inputs = EventInput.batch(body);
-        answer(response, committer.submit(inputs, scoped("POST /api/events/batch", key), created -> {
+        return respond(committer.create(inputs, scoped("POST /api/events/batch", key), created -> {
             StringBuilder events = new StringBuilder(created.size() * (created.get(0).json().length() + 1) + 16);
             events.append("{\"events\":[");
             for (int i = 0; i < created.size(); i++) {
@@ -86,17 +82,6 @@ public class EventsResource {
             }
             return new Answer(201, null, events.append("]}").toString());
         }));
-    }
-
-    /**
-     * Answers a create once it is committed. The request's thread is free meanwhile: an HTTP
-     * worker never waits for the database, so WebSocket traffic on the same pool goes on.
-     */
-    private static void answer(AsyncResponse response, CompletableFuture<Answer> answer) {
-        response.setTimeout(GroupCommitter.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        response.setTimeoutHandler(late -> late.resume(GroupCommitter.unavailable(
-                "the event store did not answer within " + GroupCommitter.ANSWER_TIMEOUT_SECONDS + " s")));
-        answer.whenComplete((done, failure) -> response.resume(failure == null ? respond(done) : failure));
     }
 
     @GET

@@ -31,8 +31,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -57,7 +58,7 @@ public class GroupCommitter {
     /** Requests waiting beyond this are refused with 503: the database is not keeping up. */
     static final int MAX_WAITING = 20_000;
     /** How long a request waits for its commit before it is answered 503. */
-    public static final long ANSWER_TIMEOUT_SECONDS = 30;
+    static final long ANSWER_TIMEOUT_SECONDS = 30;
 
     @Resource(lookup = Schema.DATA_SOURCE)
     DataSource dataSource;
@@ -76,8 +77,6 @@ public class GroupCommitter {
     long historySize;
 
     private final BlockingQueue<Write> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
-    /** Makes the answers and hands them to the suspended requests. */
-    private ExecutorService answering;
     private volatile boolean running;
     private Thread writer;
 
@@ -108,7 +107,6 @@ public class GroupCommitter {
     @PostConstruct
     void start() {
         running = true;
-        answering = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), threads);
         writer = threads.newThread(this::run);
         writer.setName("livehub-group-commit");
         writer.start();
@@ -118,38 +116,40 @@ public class GroupCommitter {
     void stop() {
         running = false;
         writer.interrupt();
-        answering.shutdown();
     }
 
     /**
-     * Queues the events for the next group commit, all or none. The answer {@code answer} makes of
-     * them completes the future once they are committed, on an answering thread (neither the
-     * request's, which is free meanwhile, nor the one writer). With a {@code key}, a repeat within
-     * {@link Idempotency#KEPT} gets the first answer again and writes nothing.
-     * <p>
-     * It fails with a {@link Problem} 503 when the store cannot write (down, or too far behind),
-     * or with the store's failure for this request alone.
+     * Creates the events, all or none, and returns the answer {@code answer} makes of them once
+     * they are committed; the calling thread waits, and makes the answer itself (not the one
+     * writer). With a {@code key}, a repeat within {@link Idempotency#KEPT} gets the first answer
+     * again and writes nothing. (Answering through a suspended JAX-RS {@code AsyncResponse}
+     * instead sent 2 of 58,000 answers with status 200 instead of 201 on Payara 6.2025.10.)
+     *
+     * @throws Problem 503 when the store cannot write (down, or too far behind)
+     * @throws RuntimeException the store's failure for this request alone
      */
-    public CompletableFuture<Answer> submit(List<NewEvent> inputs, String key, Function<List<Created>, Answer> answer) {
+    public Answer create(List<NewEvent> inputs, String key, Function<List<Created>, Answer> answer) {
         Write write = new Write(inputs, key, answer, new CompletableFuture<>());
         if (!running || !waiting.offer(write)) {
-            return CompletableFuture.failedFuture(unavailable("the event store is not keeping up; try again shortly"));
+            throw unavailable("the event store is not keeping up; try again shortly");
         }
-        return write.done.handleAsync((result, failure) -> {
-            if (failure instanceof SQLException e) {
-                throw unavailable("the event store could not write: " + e.getMessage());
-            } else if (failure instanceof RuntimeException e) {
-                throw e;
-            } else if (failure != null) {
-                throw new IllegalStateException(failure);
-            }
-            // without a key the answer is made here, not by the one writer
+        try {
+            Result result = write.done.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return result.answer != null ? result.answer : answer.apply(result.created);
-        }, answering);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException failure) {
+                throw unavailable("the event store could not write: " + failure.getMessage());
+            }
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw unavailable("the event store did not answer within " + ANSWER_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while waiting for the event store");
+        }
     }
 
-    /** A 503 problem: the store cannot take writes now. */
-    public static Problem unavailable(String detail) {
+    private static Problem unavailable(String detail) {
         return new Problem(503, "Service unavailable", detail);
     }
 
