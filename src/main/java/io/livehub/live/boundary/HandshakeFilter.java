@@ -40,11 +40,11 @@ public class HandshakeFilter extends HttpFilter {
     @ConfigProperty(name = "livehub.ws.handshake-rate", defaultValue = "500")
     int handshakesPerSecond;
 
-    private HandshakeRate rate;
+    private TokenBucket rate;
 
     @Override
     public void init() {
-        rate = new HandshakeRate(handshakesPerSecond);
+        rate = new TokenBucket(handshakesPerSecond, Math.max(1, handshakesPerSecond));
     }
 
     @Override

@@ -9,29 +9,21 @@ final class MessageRate {
 
     enum Verdict { ALLOWED, REFUSED, ABUSE }
 
-    private final double perNano;
-    private final double burst;
+    private final TokenBucket budget;
     private final int abuse;
-    private double tokens;
-    private long at = System.nanoTime();
     private int refused;
-    private long refusedSince = at;
+    private long refusedSince = System.nanoTime();
 
     MessageRate(int perSecond) {
-        this.perNano = perSecond / 1e9;
-        this.burst = 2.0 * perSecond;
+        this.budget = new TokenBucket(perSecond, 2.0 * perSecond);
         this.abuse = Math.max(10, perSecond);
-        this.tokens = burst;
     }
 
     synchronized Verdict take() {
-        long now = System.nanoTime();
-        tokens = Math.min(burst, tokens + (now - at) * perNano);
-        at = now;
-        if (tokens >= 1) {
-            tokens -= 1;
+        if (budget.tryAcquire()) {
             return Verdict.ALLOWED;
         }
+        long now = System.nanoTime();
         if (now - refusedSince > 10_000_000_000L) {
             refused = 0;
             refusedSince = now;

@@ -46,10 +46,6 @@ final class Writers {
         }
     }
 
-    int count() {
-        return pending.size();
-    }
-
     /** A connection with frames offered and not yet flushed. */
     void add(Connection c) {
         pending.get(Math.floorMod(System.identityHashCode(c), pending.size())).add(c);

@@ -1,36 +1,20 @@
 package io.livehub.admin.boundary;
 
 import io.livehub.support.Api;
-import io.livehub.support.Deployments;
+import io.livehub.support.Deployed;
 import io.livehub.support.LiveClient;
-import io.livehub.support.StoreCheck;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The admin API under /api/admin/ against a real server and real connections. */
-@ExtendWith({StoreCheck.class, ArquillianExtension.class})
-class AdminIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.livehub();
-    }
-
-    @ArquillianResource
-    URL base;
+class AdminIT extends Deployed {
 
     Api api;
     String channel;

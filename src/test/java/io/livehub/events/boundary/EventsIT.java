@@ -1,21 +1,14 @@
 package io.livehub.events.boundary;
 
 import io.livehub.support.Api;
-import io.livehub.support.Deployments;
-import io.livehub.support.StoreCheck;
+import io.livehub.support.Deployed;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,16 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The REST API of events, against a real Payara Micro and database. */
-@ExtendWith({StoreCheck.class, ArquillianExtension.class})
-class EventsIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.livehub();
-    }
-
-    @ArquillianResource
-    URL base;
+class EventsIT extends Deployed {
 
     Api api;
     String channel;

@@ -1,21 +1,14 @@
 package io.livehub.live.boundary;
 
 import io.livehub.support.Api;
-import io.livehub.support.Deployments;
+import io.livehub.support.Deployed;
 import io.livehub.support.LiveClient;
 import io.livehub.support.RawSocket;
-import io.livehub.support.StoreCheck;
 import io.livehub.support.TestTokens;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -43,16 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * many concurrent writers, and a client that reconnects with {@code since} misses nothing.
  * Runs with {@code livehub.history.size=1000} (pom.xml), so the history can be outrun cheaply.
  */
-@ExtendWith({StoreCheck.class, ArquillianExtension.class})
-class DeliveryIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.livehub();
-    }
-
-    @ArquillianResource
-    URL base;
+class DeliveryIT extends Deployed {
 
     Api api;
     String channel;

@@ -1,22 +1,15 @@
 package io.livehub.live.boundary;
 
 import io.livehub.support.Api;
-import io.livehub.support.Deployments;
+import io.livehub.support.Deployed;
 import io.livehub.support.LiveClient;
-import io.livehub.support.StoreCheck;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -25,18 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The WebSocket protocol at /ws with a real Tyrus client against a real Payara Micro. */
-@ExtendWith({StoreCheck.class, ArquillianExtension.class})
-class LiveIT {
+class LiveIT extends Deployed {
 
     static final String TIMESTAMP = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.livehub();
-    }
-
-    @ArquillianResource
-    URL base;
 
     Api api;
     String channel;

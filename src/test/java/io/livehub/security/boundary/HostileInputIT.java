@@ -1,23 +1,16 @@
 package io.livehub.security.boundary;
 
 import io.livehub.support.Api;
-import io.livehub.support.Deployments;
+import io.livehub.support.Deployed;
 import io.livehub.support.LiveClient;
 import io.livehub.support.RawSocket;
-import io.livehub.support.StoreCheck;
 import io.livehub.support.TestTokens;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,16 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What attackers and buggy clients send, thrown at the socket and the REST API. After each
  * test a well-behaved client must still be served, and every event stored before is still there.
  */
-@ExtendWith({StoreCheck.class, ArquillianExtension.class})
-class HostileInputIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.livehub();
-    }
-
-    @ArquillianResource
-    URL base;
+class HostileInputIT extends Deployed {
 
     Api api;
     String channel;

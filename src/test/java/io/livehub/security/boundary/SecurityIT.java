@@ -1,22 +1,15 @@
 package io.livehub.security.boundary;
 
 import io.livehub.support.Api;
-import io.livehub.support.Deployments;
+import io.livehub.support.Deployed;
 import io.livehub.support.LiveClient;
 import io.livehub.support.RawSocket;
-import io.livehub.support.StoreCheck;
 import io.livehub.support.TestTokens;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,16 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * lowered for the tests: per-user connections 20 (pom.xml). The handshake rate is tested in
  * {@link FirstStartIT}, on a server of its own.
  */
-@ExtendWith({StoreCheck.class, ArquillianExtension.class})
-class SecurityIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.livehub();
-    }
-
-    @ArquillianResource
-    URL base;
+class SecurityIT extends Deployed {
 
     Api admin;
     String channel;

@@ -1,16 +1,16 @@
 package io.livehub.live.boundary;
 
-/** A token bucket of handshakes: up to {@code perSecond} a second, with a burst of as many. */
-final class HandshakeRate {
+/** A token bucket: {@code perSecond} tokens a second, holding at most {@code burst}; starts full. */
+final class TokenBucket {
 
     private final double perNano;
     private final double burst;
     private double tokens;
     private long at = System.nanoTime();
 
-    HandshakeRate(int perSecond) {
+    TokenBucket(int perSecond, double burst) {
         this.perNano = perSecond / 1e9;
-        this.burst = Math.max(1, perSecond);
+        this.burst = burst;
         this.tokens = burst;
     }
 
