@@ -84,7 +84,7 @@ public final class Connection {
         this.id = session.getId();
         this.session = session;
         this.remote = session.getAsyncRemote();
-        this.frames = TyrusFrames.of(session);
+        this.frames = TyrusFrames.of(session, this::written);
         this.maxQueued = maxQueued;
         this.maxQueuedChars = maxQueuedChars;
         this.user = (String) session.getUserProperties().get(USER);
@@ -213,7 +213,7 @@ public final class Connection {
         inFlight = chars;
         inFlightFrames = count;
         try {
-            frames.send(buffer, this::written);
+            frames.send(buffer);
             return true;
         } catch (RuntimeException closed) {
             sending.set(false);

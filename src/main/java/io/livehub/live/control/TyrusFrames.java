@@ -7,8 +7,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,18 +21,26 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * The one place that knows Tyrus (Payara's WebSocket implementation) from the inside: it hands
- * pre-built frames to a session's {@code TyrusWebSocket.sendRawFrame}, the path Tyrus's own
- * broadcast takes. That skips what Tyrus 2.1 does on every {@code RemoteEndpoint} send
- * (scheduling an idle-timeout task on Payara's managed scheduler, which costs about half the CPU
- * of a fan-out, see STACK.md) and lets a connection write several queued frames at once.
+ * The one place that knows Payara's WebSocket stack (Tyrus on Grizzly) from the inside: it
+ * writes pre-built frames straight to the upgraded connection's Grizzly {@code Connection},
+ * through its filter chain (TLS included), below Tyrus's servlet writer. That skips what every
+ * {@code RemoteEndpoint} send costs on Payara: Tyrus scheduling an idle-timeout task on the
+ * managed scheduler (about half the CPU of a fan-out, see STACK.md), then Catalina's and
+ * Grizzly's HTTP output buffers (an allocation, a copy and a flush per send). It also lets a
+ * connection write several queued frames at once. Until the servlet container has handed the
+ * connection to Tyrus (just after the endpoint opens), and wherever the Grizzly link is not
+ * there, frames go through {@code TyrusWebSocket.sendRawFrame}, the path of Tyrus's own broadcast.
+ * <p>
+ * Frames written here and Tyrus's own (pongs, close frames, the pings {@code Connection} sends
+ * through the portable API) are each written whole, so they meet in order in the connection's
+ * one async write queue; a connection has only one write of its own in flight.
  * <p>
  * It also gives the session a scheduler that drops Tyrus's idle-timeout task when no idle
  * timeout is set (the task then does nothing, but scheduling it is what costs): Tyrus schedules
  * one for every message received, and each pong a client sends is one.
  * <p>
- * Reached by reflection, so the WAR neither compiles nor links against Tyrus: on another
- * container (WildFly's Undertow), on a Tyrus without these members, or on a session that
+ * Reached by reflection, so the WAR neither compiles nor links against Tyrus or Grizzly: on
+ * another container (WildFly's Undertow), on a Tyrus without these members, or on a session that
  * negotiated an extension (whose frames Tyrus would transform), {@link #of} answers null and the
  * connection uses the portable {@code RemoteEndpoint.Async}.
  */
@@ -48,16 +58,32 @@ final class TyrusFrames {
     private static final Internals NONE = new Internals(null, null);
     private static volatile Internals internals;
 
+    private final Session session;
     private final Object webSocket;
     private final MethodHandle sendRawFrame;
+    private final Consumer<Throwable> written;
+    /*
+     * The upgraded connection's Grizzly socket, its memory manager and a completion handler, found
+     * on a send (the servlet container hands Tyrus the connection just after the endpoint opens):
+     * touched only by the connection's one sender at a time. While null, frames go through Tyrus.
+     */
+    private Object grizzly;
+    private Object memory;
+    private Object grizzlyDone;
+    private boolean grizzlyMissing;
 
-    private TyrusFrames(Object webSocket, MethodHandle sendRawFrame) {
+    private TyrusFrames(Session session, Object webSocket, MethodHandle sendRawFrame, Consumer<Throwable> written) {
+        this.session = session;
         this.webSocket = webSocket;
         this.sendRawFrame = sendRawFrame;
+        this.written = written;
     }
 
-    /** Pre-built frames for this session, or null when the portable path must be used. */
-    static TyrusFrames of(Session session) {
+    /**
+     * Pre-built frames for this session, or null when the portable path must be used;
+     * {@code written} gets null or the failure once each {@link #send} has been taken.
+     */
+    static TyrusFrames of(Session session, Consumer<Throwable> written) {
         try {
             Object remote = session.getAsyncRemote();
             Internals found = internals(remote.getClass());
@@ -70,7 +96,7 @@ final class TyrusFrames {
                 return null;
             }
             quietIdleTimeout(session);
-            return new TyrusFrames(webSocket, found.sendRawFrame());
+            return new TyrusFrames(session, webSocket, found.sendRawFrame(), written);
         } catch (IllegalAccessException | RuntimeException e) {
             return null;
         }
@@ -177,23 +203,186 @@ final class TyrusFrames {
     }
 
     /**
-     * Writes complete frames; {@code done} gets null or the failure once the container has taken
-     * them, possibly on this thread before this method returns. Throws when the session is closed.
+     * Writes complete frames; the {@code written} consumer gets null or the failure once the
+     * container has taken them, possibly on this thread before this method returns. Throws when
+     * the session is closed.
      */
-    void send(ByteBuffer frames, Consumer<Throwable> done) {
-        Future<?> written;
+    void send(ByteBuffer frames) {
+        if (grizzly == null && !grizzlyMissing) {
+            findGrizzly();
+        }
+        if (grizzly != null) {
+            if (!session.isOpen()) {
+                throw new IllegalStateException("session closed");
+            }
+            GrizzlyPath path = GrizzlyPath.found;
+            try {
+                path.write().invoke(grizzly, path.wrap().invoke(memory, frames), grizzlyDone);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+            return;
+        }
+        Future<?> future;
         try {
-            written = (Future<?>) sendRawFrame.invoke(webSocket, frames);
+            future = (Future<?>) sendRawFrame.invoke(webSocket, frames);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
         // Tyrus's future is a CompletableFuture; a plain Future would mean other internals
-        if (written instanceof CompletionStage<?> stage) {
-            stage.whenComplete((frame, failure) -> done.accept(failure));
+        if (future instanceof CompletionStage<?> stage) {
+            stage.whenComplete((frame, failure) -> written.accept(failure));
         } else {
-            throw new IllegalStateException("Tyrus answered a " + written.getClass().getName());
+            throw new IllegalStateException("Tyrus answered a " + future.getClass().getName());
+        }
+    }
+
+    private void findGrizzly() {
+        Object connection;
+        try {
+            connection = GrizzlyPath.connection(webSocket);
+        } catch (NoSuchFieldException | NoSuchMethodException e) {
+            grizzlyMissing = true;
+            GrizzlyPath.missing(e); // another container or version: no session has the link
+            return;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            grizzlyMissing = true; // this session only (closed while looking, say)
+            LOG.fine(() -> "No Grizzly connection for a session: " + e);
+            return;
+        }
+        if (connection == null) {
+            return; // not handed over yet: the next send looks again
+        }
+        GrizzlyPath path = GrizzlyPath.of(connection);
+        if (path == null) {
+            grizzlyMissing = true;
+            return;
+        }
+        try {
+            memory = path.memoryManager().invoke(connection);
+            grizzlyDone = path.completionHandler(written);
+            grizzly = connection;
+        } catch (Throwable e) {
+            grizzlyMissing = true;
+            LOG.fine(() -> "Grizzly write path unavailable for a session: " + e);
+        }
+    }
+
+    /**
+     * How to reach and write to the Grizzly connection under Tyrus's servlet writer; found once,
+     * from the first session, {@code NOT_FOUND} when any link is missing.
+     */
+    private record GrizzlyPath(MethodHandle memoryManager, MethodHandle wrap, MethodHandle write,
+                               Class<?> completionHandler) {
+
+        private static final GrizzlyPath NOT_FOUND = new GrizzlyPath(null, null, null, null);
+        private static volatile GrizzlyPath found;
+
+        /**
+         * The Grizzly connection under a Tyrus servlet web socket; null while the servlet
+         * container has not handed the upgraded connection to Tyrus yet. Throws
+         * {@code NoSuchFieldException} or {@code NoSuchMethodException} when a link of the chain
+         * is not there (another container or version).
+         */
+        static Object connection(Object webSocket) throws ReflectiveOperationException {
+            Object protocol = field(webSocket.getClass(), "protocolHandler").get(webSocket);
+            Object writer = field(protocol.getClass(), "writer").get(protocol);
+            Object handler = field(writer.getClass(), "tyrusHttpUpgradeHandler").get(writer);
+            // a method, not the field: Tyrus may hand the writer a proxy of the handler
+            Object webConnection = method(handler.getClass(), "getWebConnection").invoke(handler);
+            if (webConnection == null) {
+                return null;
+            }
+            Object request = field(webConnection.getClass(), "request").get(webConnection);
+            Object coyote = request.getClass().getMethod("getCoyoteRequest").invoke(request);
+            return coyote.getClass().getMethod("getConnection").invoke(coyote);
+        }
+
+        static void missing(Exception e) {
+            if (found == null) {
+                found = NOT_FOUND;
+                LOG.info("No Grizzly connection under Tyrus's writer (" + e + "): frames go through Tyrus's writer");
+            }
+        }
+
+        static GrizzlyPath of(Object connection) {
+            GrizzlyPath path = found;
+            if (path == null) {
+                path = NOT_FOUND;
+                try {
+                    ClassLoader loader = connection.getClass().getClassLoader();
+                    Class<?> grizzlyConnection = Class.forName("org.glassfish.grizzly.Connection", false, loader);
+                    Class<?> buffer = Class.forName("org.glassfish.grizzly.Buffer", false, loader);
+                    Class<?> manager = Class.forName("org.glassfish.grizzly.memory.MemoryManager", false, loader);
+                    Class<?> buffers = Class.forName("org.glassfish.grizzly.memory.Buffers", false, loader);
+                    Class<?> handler = Class.forName("org.glassfish.grizzly.CompletionHandler", false, loader);
+                    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                    path = new GrizzlyPath(lookup.findVirtual(grizzlyConnection, "getMemoryManager", MethodType.methodType(manager)),
+                            lookup.findStatic(buffers, "wrap", MethodType.methodType(buffer, manager, ByteBuffer.class)),
+                            lookup.findVirtual(grizzlyConnection, "write",
+                                    MethodType.methodType(void.class, Object.class, handler)),
+                            handler);
+                    LOG.info("Grizzly: fan-out writes pre-built frames to the upgraded connection");
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    LOG.info("Grizzly without the expected API (" + e + "): frames go through Tyrus's writer");
+                }
+                found = path;
+            }
+            return path.write() == null || !path.write().type().parameterType(0).isInstance(connection) ? null : path;
+        }
+
+        /** A Grizzly {@code CompletionHandler} that reports to {@code written}; one per connection. */
+        Object completionHandler(Consumer<Throwable> written) {
+            return Proxy.newProxyInstance(completionHandler.getClassLoader(), new Class<?>[]{completionHandler},
+                    (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "completed" -> written.accept(null);
+                            case "failed" -> written.accept((Throwable) args[0]);
+                            case "cancelled" -> written.accept(new CancellationException());
+                            case "hashCode" -> {
+                                return System.identityHashCode(proxy);
+                            }
+                            case "equals" -> {
+                                return proxy == args[0];
+                            }
+                            case "toString" -> {
+                                return "livehub write handler";
+                            }
+                            default -> { // updated: part of the write done
+                            }
+                        }
+                        return null;
+                    });
+        }
+
+        private static Method method(Class<?> type, String name) throws NoSuchMethodException {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                try {
+                    Method m = c.getDeclaredMethod(name);
+                    m.setAccessible(true);
+                    return m;
+                } catch (NoSuchMethodException next) {
+                    // up
+                }
+            }
+            throw new NoSuchMethodException(type.getName() + "." + name);
+        }
+
+        private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                try {
+                    Field f = c.getDeclaredField(name);
+                    f.setAccessible(true);
+                    return f;
+                } catch (NoSuchFieldException next) {
+                    // up
+                }
+            }
+            throw new NoSuchFieldException(type.getName() + "." + name);
         }
     }
 }
