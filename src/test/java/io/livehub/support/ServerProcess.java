@@ -6,12 +6,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Livehub as a user runs it: {@code java -jar payara-micro.jar --deploy livehub.war}, in its own
@@ -47,6 +52,8 @@ public final class ServerProcess implements AutoCloseable {
         this.log = log;
         command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
+        // as `mvn -Pstart` says where users reach it (the ready message names it)
+        command.add("-Dlivehub.url=" + base());
         for (String property : systemProperties) {
             command.add("-D" + property);
         }
@@ -74,15 +81,47 @@ public final class ServerProcess implements AutoCloseable {
      * without a token); when it does not, stops it before failing, since the caller has no handle to close.
      */
     public ServerProcess start() throws Exception {
-        Files.createDirectories(log.getParent());
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        launch();
         try {
             return awaitAnswer();
         } catch (Exception | Error e) {
             close();
             throw e;
         }
+    }
+
+    /** Starts the server process and returns at once; {@link #close} stops it. */
+    public ServerProcess launch() throws IOException {
+        Files.createDirectories(log.getParent());
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return this;
+    }
+
+    /**
+     * Waits until the log (from byte {@code from}) holds a match of {@code pattern}, at most
+     * {@code timeout}; the match, or empty when the server exited or the time ran out.
+     */
+    public Optional<MatchResult> awaitLog(long from, Pattern pattern,
+                                                                    Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String text = Files.exists(log) ? readFrom(from) : "";
+            Matcher m = pattern.matcher(text);
+            if (m.find()) {
+                return Optional.of(m.toMatchResult());
+            }
+            if (System.nanoTime() >= deadline || !process.isAlive()) {
+                return Optional.empty();
+            }
+            process.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private String readFrom(long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        int start = (int) Math.min(from, all.length);
+        return new String(all, start, all.length - start, StandardCharsets.UTF_8);
     }
 
     private ServerProcess awaitAnswer() throws Exception {

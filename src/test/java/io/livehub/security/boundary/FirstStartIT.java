@@ -8,11 +8,17 @@ import io.livehub.support.ServerProcess;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -20,7 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,11 +36,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Livehub started as an operator does, with no key configured: it makes a development key pair
  * in its data directory, reuses it after a restart, prints a ready admin token (the only token
- * it ever logs), and refuses a handshake storm with 503 and {@code Retry-After}.
+ * it ever logs) once it serves the dashboard, and refuses a handshake storm with 503 and
+ * {@code Retry-After}.
  */
 class FirstStartIT {
 
     static final Pattern ADMIN_TOKEN = Pattern.compile("Admin token, valid \\d+ h: (\\S+)");
+    static final Pattern DASHBOARD = Pattern.compile("Dashboard: (\\S+)");
+    private static final Duration PRINTED_WITHIN = Duration.ofMinutes(3);
 
     @Test
     void securesTheFirstStartWithADevelopmentKeyAndLogsNoOtherToken() throws Exception {
@@ -46,7 +55,7 @@ class FirstStartIT {
         String minted;
         try (ServerProcess server = new ServerProcess(log, config).start()) {
             assertTrue(Files.isRegularFile(dataDir.resolve("jwt-private.pem")), "the key pair is kept in the data directory");
-            printed = printedAdminToken(log);
+            printed = printedAdminToken(server);
             Api api = new Api(server.base().toURL(), printed);
             assertEquals(201, api.post("api/events", "{\"type\":\"first\"}").statusCode(), "the printed token works");
             assertEquals(401, api.as(null).get("api/events").statusCode(), "and a token is needed");
@@ -106,9 +115,30 @@ class FirstStartIT {
         assertTrue(refusal.contains(" 503") && refusal.contains("Retry-After: 1"), refusal);
     }
 
-    private static String printedAdminToken(Path log) throws IOException {
-        Matcher m = ADMIN_TOKEN.matcher(Files.readString(log));
-        assertTrue(m.find(), "the log prints a ready admin token");
-        return m.group(1);
+    private static String printedAdminToken(ServerProcess server) throws IOException, InterruptedException {
+        Optional<MatchResult> m = server.awaitLog(0, ADMIN_TOKEN, PRINTED_WITHIN);
+        assertTrue(m.isPresent(), "the log prints a ready admin token");
+        return m.get().group(1);
+    }
+
+    /**
+     * The printed dashboard URL works the moment it is printed: the server logs it once it
+     * serves the page, not while the application is still deploying (a user who clicked at once
+     * used to get the container's error page).
+     */
+    @Test
+    void printsTheDashboardUrlOnceItServes() throws Exception {
+        ServerProcess.Place place = ServerProcess.place("ready-line");
+        try (ServerProcess server = new ServerProcess(place.log(), "livehub.data.dir=" + place.dataDir()).launch()) {
+            Optional<MatchResult> line = server.awaitLog(0, DASHBOARD, PRINTED_WITHIN);
+            assertTrue(line.isPresent(), "the dashboard URL is printed; see " + place.log());
+            URI printed = URI.create(line.get().group(1));
+            HttpResponse<String> page = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .send(HttpRequest.newBuilder(printed).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode(), "the printed URL serves the dashboard as soon as it is printed: " + page.body());
+            assertTrue(page.body().contains("<title>"), page.body());
+            assertEquals(server.base().getPort(), printed.getPort(), "and names this server");
+        }
     }
 }
