@@ -84,7 +84,7 @@ public final class Connection {
         this.id = session.getId();
         this.session = session;
         this.remote = session.getAsyncRemote();
-        this.frames = TyrusFrames.of(session, this::written);
+        this.frames = TyrusFrames.of(session, this::written, this::fail);
         this.maxQueued = maxQueued;
         this.maxQueuedChars = maxQueuedChars;
         this.user = (String) session.getUserProperties().get(USER);

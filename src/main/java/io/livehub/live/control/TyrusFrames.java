@@ -5,6 +5,7 @@ import jakarta.websocket.Session;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -62,6 +63,7 @@ final class TyrusFrames {
     private final Object webSocket;
     private final MethodHandle sendRawFrame;
     private final Consumer<Throwable> written;
+    private final Consumer<Throwable> broken;
     /*
      * The upgraded connection's Grizzly socket, its memory manager and a completion handler, found
      * on a send (the servlet container hands Tyrus the connection just after the endpoint opens):
@@ -72,18 +74,21 @@ final class TyrusFrames {
     private Object grizzlyDone;
     private boolean grizzlyMissing;
 
-    private TyrusFrames(Session session, Object webSocket, MethodHandle sendRawFrame, Consumer<Throwable> written) {
+    private TyrusFrames(Session session, Object webSocket, MethodHandle sendRawFrame, Consumer<Throwable> written,
+                        Consumer<Throwable> broken) {
         this.session = session;
         this.webSocket = webSocket;
         this.sendRawFrame = sendRawFrame;
         this.written = written;
+        this.broken = broken;
     }
 
     /**
      * Pre-built frames for this session, or null when the portable path must be used;
-     * {@code written} gets null or the failure once each {@link #send} has been taken.
+     * {@code written} gets null or the failure once each {@link #send} has been taken;
+     * {@code broken} gets the failure of a write the container had taken and could not finish.
      */
-    static TyrusFrames of(Session session, Consumer<Throwable> written) {
+    static TyrusFrames of(Session session, Consumer<Throwable> written, Consumer<Throwable> broken) {
         try {
             Object remote = session.getAsyncRemote();
             Internals found = internals(remote.getClass());
@@ -96,7 +101,7 @@ final class TyrusFrames {
                 return null;
             }
             quietIdleTimeout(session);
-            return new TyrusFrames(session, webSocket, found.sendRawFrame(), written);
+            return new TyrusFrames(session, webSocket, found.sendRawFrame(), written, broken);
         } catch (IllegalAccessException | RuntimeException e) {
             return null;
         }
@@ -206,6 +211,11 @@ final class TyrusFrames {
      * Writes complete frames; the {@code written} consumer gets null or the failure once the
      * container has taken them, possibly on this thread before this method returns. Throws when
      * the session is closed.
+     * <p>
+     * Taken means queued, on both paths, as Tyrus's own servlet writer reports it: Grizzly's
+     * async write queue takes a write at once and sends it as the socket drains. What a client
+     * has really read is known from its pongs ({@code Connection}'s acknowledgement pings), and
+     * that is what bounds a connection that stops reading, whichever path its frames take.
      */
     void send(ByteBuffer frames) {
         if (grizzly == null && !grizzlyMissing) {
@@ -223,6 +233,7 @@ final class TyrusFrames {
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
+            written.accept(null);
             return;
         }
         Future<?> future;
@@ -264,7 +275,7 @@ final class TyrusFrames {
         }
         try {
             memory = path.memoryManager().invoke(connection);
-            grizzlyDone = path.completionHandler(written);
+            grizzlyDone = path.completionHandler(broken);
             grizzly = connection;
         } catch (Throwable e) {
             grizzlyMissing = true;
@@ -335,14 +346,13 @@ final class TyrusFrames {
             return path.write() == null || !path.write().type().parameterType(0).isInstance(connection) ? null : path;
         }
 
-        /** A Grizzly {@code CompletionHandler} that reports to {@code written}; one per connection. */
-        Object completionHandler(Consumer<Throwable> written) {
+        /** A Grizzly {@code CompletionHandler} that reports a failed or cancelled write to {@code broken}; one per connection. */
+        Object completionHandler(Consumer<Throwable> broken) {
             return Proxy.newProxyInstance(completionHandler.getClassLoader(), new Class<?>[]{completionHandler},
                     (proxy, method, args) -> {
                         switch (method.getName()) {
-                            case "completed" -> written.accept(null);
-                            case "failed" -> written.accept((Throwable) args[0]);
-                            case "cancelled" -> written.accept(new CancellationException());
+                            case "failed" -> broken.accept((Throwable) args[0]);
+                            case "cancelled" -> broken.accept(new CancellationException());
                             case "hashCode" -> {
                                 return System.identityHashCode(proxy);
                             }
@@ -352,37 +362,39 @@ final class TyrusFrames {
                             case "toString" -> {
                                 return "livehub write handler";
                             }
-                            default -> { // updated: part of the write done
+                            default -> { // completed, or updated (part of the write done): taken already
                             }
                         }
                         return null;
                     });
         }
 
-        private static Method method(Class<?> type, String name) throws NoSuchMethodException {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                try {
-                    Method m = c.getDeclaredMethod(name);
-                    m.setAccessible(true);
-                    return m;
-                } catch (NoSuchMethodException next) {
-                    // up
-                }
-            }
-            throw new NoSuchMethodException(type.getName() + "." + name);
+        private static Method method(Class<?> type, String name) throws NoSuchFieldException {
+            return declared(type, name + "()", c -> c.getDeclaredMethod(name));
         }
 
         private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+            return declared(type, name, c -> c.getDeclaredField(name));
+        }
+
+        /** A member declared by {@code type} or a superclass, made accessible; NoSuchFieldException when none. */
+        private static <T extends AccessibleObject> T declared(Class<?> type, String name, Member<T> member)
+                throws NoSuchFieldException {
             for (Class<?> c = type; c != null; c = c.getSuperclass()) {
                 try {
-                    Field f = c.getDeclaredField(name);
-                    f.setAccessible(true);
-                    return f;
-                } catch (NoSuchFieldException next) {
-                    // up
+                    T m = member.in(c);
+                    m.setAccessible(true);
+                    return m;
+                } catch (NoSuchFieldException | NoSuchMethodException up) {
+                    // look in the superclass
                 }
             }
             throw new NoSuchFieldException(type.getName() + "." + name);
+        }
+
+        @FunctionalInterface
+        private interface Member<T> {
+            T in(Class<?> c) throws NoSuchFieldException, NoSuchMethodException;
         }
     }
 }
