@@ -1,6 +1,7 @@
 package io.livehub.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +24,36 @@ final class Proc {
 
     /** User plus system CPU seconds used so far. */
     double cpuSeconds() {
+        return cpuSeconds(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** CPU seconds used so far by the JVM's C2 (optimizing) JIT compiler threads. */
+    double jitSeconds() {
+        double seconds = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith("C2 CompilerThre")) {
+                        seconds += cpuSeconds(task.resolve("stat"));
+                    }
+                } catch (IOException | IllegalStateException gone) {
+                    // the thread ended (compiler threads come and go)
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc/" + pid + "/task", e);
+        }
+        return seconds;
+    }
+
+    private static double cpuSeconds(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(statFile);
             // the command name in parentheses may hold spaces: count fields after its closing one
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read /proc/" + pid + "/stat", e);
+            throw new IllegalStateException("cannot read " + statFile, e);
         }
     }
 
