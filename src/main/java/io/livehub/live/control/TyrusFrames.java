@@ -17,6 +17,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -72,6 +73,8 @@ final class TyrusFrames {
     private Object grizzly;
     private Object memory;
     private Object grizzlyDone;
+    /** Set while a Grizzly write is not yet reported taken: reported once, by whichever comes first. */
+    private final AtomicBoolean unreported = new AtomicBoolean();
     private boolean grizzlyMissing;
 
     private TyrusFrames(Session session, Object webSocket, MethodHandle sendRawFrame, Consumer<Throwable> written,
@@ -212,10 +215,10 @@ final class TyrusFrames {
      * container has taken them, possibly on this thread before this method returns. Throws when
      * the session is closed.
      * <p>
-     * Taken means queued, on both paths, as Tyrus's own servlet writer reports it: Grizzly's
-     * async write queue takes a write at once and sends it as the socket drains. What a client
-     * has really read is known from its pongs ({@code Connection}'s acknowledgement pings), and
-     * that is what bounds a connection that stops reading, whichever path its frames take.
+     * Taken means what Tyrus's own servlet writer means by it: queued in Grizzly's async write
+     * queue while that queue has room ({@code canWrite}), else written to the socket. So a client
+     * that reads slowly backs frames up in its {@code Connection}'s bounded queue, where the
+     * hub's backpressure sees them, and one that stops reading is closed by that queue's limits.
      */
     void send(ByteBuffer frames) {
         if (grizzly == null && !grizzlyMissing) {
@@ -226,14 +229,19 @@ final class TyrusFrames {
                 throw new IllegalStateException("session closed");
             }
             GrizzlyPath path = GrizzlyPath.found;
+            boolean room;
+            unreported.set(true);
             try {
                 path.write().invoke(grizzly, path.wrap().invoke(memory, frames), grizzlyDone);
+                room = (boolean) path.canWrite().invoke(grizzly);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
-            written.accept(null);
+            if (room && unreported.compareAndSet(true, false)) {
+                written.accept(null);
+            }
             return;
         }
         Future<?> future;
@@ -275,11 +283,26 @@ final class TyrusFrames {
         }
         try {
             memory = path.memoryManager().invoke(connection);
-            grizzlyDone = path.completionHandler(broken);
+            grizzlyDone = path.completionHandler(this);
             grizzly = connection;
         } catch (Throwable e) {
             grizzlyMissing = true;
             LOG.fine(() -> "Grizzly write path unavailable for a session: " + e);
+        }
+    }
+
+    /** Grizzly wrote the whole of a write to the socket. */
+    private void grizzlyWritten() {
+        if (unreported.compareAndSet(true, false)) {
+            written.accept(null);
+        }
+    }
+
+    private void grizzlyFailed(Throwable failure) {
+        if (unreported.compareAndSet(true, false)) {
+            written.accept(failure);
+        } else {
+            broken.accept(failure);
         }
     }
 
@@ -288,9 +311,9 @@ final class TyrusFrames {
      * from the first session, {@code NOT_FOUND} when any link is missing.
      */
     private record GrizzlyPath(MethodHandle memoryManager, MethodHandle wrap, MethodHandle write,
-                               Class<?> completionHandler) {
+                               MethodHandle canWrite, Class<?> completionHandler) {
 
-        private static final GrizzlyPath NOT_FOUND = new GrizzlyPath(null, null, null, null);
+        private static final GrizzlyPath NOT_FOUND = new GrizzlyPath(null, null, null, null, null);
         private static volatile GrizzlyPath found;
 
         /**
@@ -336,6 +359,7 @@ final class TyrusFrames {
                             lookup.findStatic(buffers, "wrap", MethodType.methodType(buffer, manager, ByteBuffer.class)),
                             lookup.findVirtual(grizzlyConnection, "write",
                                     MethodType.methodType(void.class, Object.class, handler)),
+                            lookup.findVirtual(grizzlyConnection, "canWrite", MethodType.methodType(boolean.class)),
                             handler);
                     LOG.info("Grizzly: fan-out writes pre-built frames to the upgraded connection");
                 } catch (ReflectiveOperationException | RuntimeException e) {
@@ -346,13 +370,14 @@ final class TyrusFrames {
             return path.write() == null || !path.write().type().parameterType(0).isInstance(connection) ? null : path;
         }
 
-        /** A Grizzly {@code CompletionHandler} that reports a failed or cancelled write to {@code broken}; one per connection. */
-        Object completionHandler(Consumer<Throwable> broken) {
+        /** A Grizzly {@code CompletionHandler} that reports to {@code frames}; one per connection. */
+        Object completionHandler(TyrusFrames frames) {
             return Proxy.newProxyInstance(completionHandler.getClassLoader(), new Class<?>[]{completionHandler},
                     (proxy, method, args) -> {
                         switch (method.getName()) {
-                            case "failed" -> broken.accept((Throwable) args[0]);
-                            case "cancelled" -> broken.accept(new CancellationException());
+                            case "completed" -> frames.grizzlyWritten();
+                            case "failed" -> frames.grizzlyFailed((Throwable) args[0]);
+                            case "cancelled" -> frames.grizzlyFailed(new CancellationException());
                             case "hashCode" -> {
                                 return System.identityHashCode(proxy);
                             }
@@ -362,7 +387,7 @@ final class TyrusFrames {
                             case "toString" -> {
                                 return "livehub write handler";
                             }
-                            default -> { // completed, or updated (part of the write done): taken already
+                            default -> { // updated: part of the write done
                             }
                         }
                         return null;
