@@ -17,7 +17,6 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -64,7 +63,8 @@ final class TyrusFrames {
     private final Object webSocket;
     private final MethodHandle sendRawFrame;
     private final Consumer<Throwable> written;
-    private final Consumer<Throwable> broken;
+    /** When each Grizzly write counts as taken: at once, or once Grizzly finished it. */
+    private final WriteReports reports;
     /*
      * The upgraded connection's Grizzly socket, its memory manager and a completion handler, found
      * on a send (the servlet container hands Tyrus the connection just after the endpoint opens):
@@ -73,8 +73,6 @@ final class TyrusFrames {
     private Object grizzly;
     private Object memory;
     private Object grizzlyDone;
-    /** Set while a Grizzly write is not yet reported taken: reported once, by whichever comes first. */
-    private final AtomicBoolean unreported = new AtomicBoolean();
     private boolean grizzlyMissing;
 
     private TyrusFrames(Session session, Object webSocket, MethodHandle sendRawFrame, Consumer<Throwable> written,
@@ -83,7 +81,7 @@ final class TyrusFrames {
         this.webSocket = webSocket;
         this.sendRawFrame = sendRawFrame;
         this.written = written;
-        this.broken = broken;
+        this.reports = new WriteReports(written, broken);
     }
 
     /**
@@ -230,7 +228,7 @@ final class TyrusFrames {
             }
             GrizzlyPath path = GrizzlyPath.found;
             boolean room;
-            unreported.set(true);
+            long n = reports.issue();
             try {
                 path.write().invoke(grizzly, path.wrap().invoke(memory, frames), grizzlyDone);
                 room = (boolean) path.canWrite().invoke(grizzly);
@@ -239,8 +237,8 @@ final class TyrusFrames {
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
-            if (room && unreported.compareAndSet(true, false)) {
-                written.accept(null);
+            if (room) {
+                reports.taken(n);
             }
             return;
         }
@@ -291,19 +289,9 @@ final class TyrusFrames {
         }
     }
 
-    /** Grizzly wrote the whole of a write to the socket. */
-    private void grizzlyWritten() {
-        if (unreported.compareAndSet(true, false)) {
-            written.accept(null);
-        }
-    }
-
-    private void grizzlyFailed(Throwable failure) {
-        if (unreported.compareAndSet(true, false)) {
-            written.accept(failure);
-        } else {
-            broken.accept(failure);
-        }
+    /** Grizzly wrote the whole of its oldest unfinished write to the socket, or failed it. */
+    private void grizzlyFinished(Throwable failure) {
+        reports.finished(failure);
     }
 
     /**
@@ -375,9 +363,9 @@ final class TyrusFrames {
             return Proxy.newProxyInstance(completionHandler.getClassLoader(), new Class<?>[]{completionHandler},
                     (proxy, method, args) -> {
                         switch (method.getName()) {
-                            case "completed" -> frames.grizzlyWritten();
-                            case "failed" -> frames.grizzlyFailed((Throwable) args[0]);
-                            case "cancelled" -> frames.grizzlyFailed(new CancellationException());
+                            case "completed" -> frames.grizzlyFinished(null);
+                            case "failed" -> frames.grizzlyFinished((Throwable) args[0]);
+                            case "cancelled" -> frames.grizzlyFinished(new CancellationException());
                             case "hashCode" -> {
                                 return System.identityHashCode(proxy);
                             }
