@@ -33,6 +33,7 @@ class BenchmarkSmokeIT {
             assertEquals(0L, row.get("reordered"), () -> "reordered in " + row.json());
             assertEquals("0", row.get("closed"), () -> "closed in " + row.json());
             assertTrue((Long) row.get("deliveries") > 0, () -> "nothing delivered in " + row.json());
+            assertTrue(row.get("gc_pauses") instanceof Long n && n >= 0, () -> "the server's GC pauses were not read: " + row.json());
         }
         List<Report.Row> ingest = report.rows().stream().filter(r -> r.kind.equals("ingest")).toList();
         assertEquals(2, ingest.size());

@@ -1,9 +1,14 @@
 package io.livehub.bench;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** What {@code /proc/<pid>} tells of a process: CPU seconds and resident memory; and heap via jcmd. */
@@ -54,6 +59,73 @@ final class Proc {
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + statFile, e);
+        }
+    }
+
+    /** Stop-the-world GC pauses so far: how many, and their seconds. */
+    record GcPauses(long count, double seconds) {
+        GcPauses minus(GcPauses before) {
+            return new GcPauses(count - before.count, seconds - before.seconds);
+        }
+    }
+
+    /**
+     * The JVM's GC pauses so far (every collector: young, full, concurrent cycles' remark and
+     * cleanup), read from its performance-counter file {@code /tmp/hsperfdata_<user>/<pid>} as
+     * {@code jstat} reads it, without starting a process; null when the file is not there
+     * ({@code -XX:-UsePerfData}, another user) or not understood.
+     */
+    GcPauses gcPauses() {
+        Path file = Path.of(System.getProperty("bench.hsperfdata", "/tmp"), "hsperfdata_" + System.getProperty("user.name"),
+                Long.toString(pid));
+        try {
+            Map<String, Long> counters = PerfData.longs(Files.readAllBytes(file));
+            Long frequency = counters.get("sun.os.hrt.frequency");
+            if (frequency == null || frequency <= 0) {
+                return null;
+            }
+            long count = 0;
+            long ticks = 0;
+            for (int i = 0; counters.containsKey("sun.gc.collector." + i + ".invocations"); i++) {
+                count += counters.get("sun.gc.collector." + i + ".invocations");
+                ticks += counters.getOrDefault("sun.gc.collector." + i + ".time", 0L);
+            }
+            return new GcPauses(count, ticks / (double) frequency);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The long counters of a HotSpot performance-data file (the format of {@code sun.jvmstat}'s {@code PerfDataBuffer}, version 2). */
+    static final class PerfData {
+        private static final int MAGIC = 0xcafec0c0;
+
+        static Map<String, Long> longs(byte[] bytes) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            if (b.getInt(0) != MAGIC) {
+                throw new IllegalStateException("not a performance-data file");
+            }
+            b.order(b.get(4) == 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            int entry = b.getInt(24);
+            int entries = b.getInt(28);
+            Map<String, Long> counters = new HashMap<>();
+            for (int n = 0; n < entries; n++) {
+                int length = b.getInt(entry);
+                int nameOffset = b.getInt(entry + 4);
+                int vectorLength = b.getInt(entry + 8);
+                byte type = b.get(entry + 12);
+                int dataOffset = b.getInt(entry + 16);
+                if (type == 'J' && vectorLength == 0) {
+                    int end = entry + nameOffset;
+                    while (bytes[end] != 0) {
+                        end++;
+                    }
+                    counters.put(new String(bytes, entry + nameOffset, end - entry - nameOffset, StandardCharsets.US_ASCII),
+                            b.getLong(entry + dataOffset));
+                }
+                entry += length;
+            }
+            return counters;
         }
     }
 

@@ -224,14 +224,17 @@ final class Scenarios {
         private final long start = System.nanoTime();
         private final double serverCpu;
         private final double ownCpu;
+        private final Proc.GcPauses gc;
 
         Meter(Proc server) {
             this.server = server;
             this.serverCpu = server.cpuSeconds();
             this.ownCpu = self.cpuSeconds();
+            this.gc = server.gcPauses();
         }
 
-        record Reading(double wall, double serverCpu, double ownCpu, double totalWall) {
+        /** {@code gc}: the server's GC pauses in the scenario, null when its counters cannot be read. */
+        record Reading(double wall, double serverCpu, double ownCpu, double totalWall, Proc.GcPauses gc) {
             double wallSeconds() {
                 return wall;
             }
@@ -242,6 +245,8 @@ final class Scenarios {
                     row.put("deliveries_per_cpu_s", serverCpu > 0 ? deliveries / serverCpu : null);
                 }
                 double generator = ownCpu / totalWall;
+                row.put("gc_pauses", gc == null ? null : gc.count());
+                row.put("gc_pause_ms", gc == null ? null : Math.round(gc.seconds() * 10_000) / 10.0);
                 row.put("generator_cpu", generator);
                 if (generator > Benchmark.GENERATOR_BOUND) {
                     row.put("generator_bound", true);
@@ -254,7 +259,9 @@ final class Scenarios {
         Reading read(long lastEvent) {
             long now = System.nanoTime();
             double wall = Math.max(1e-3, (Math.max(lastEvent, start) - start) / 1e9);
-            return new Reading(wall, server.cpuSeconds() - serverCpu, self.cpuSeconds() - ownCpu, (now - start) / 1e9);
+            Proc.GcPauses after = gc == null ? null : server.gcPauses();
+            return new Reading(wall, server.cpuSeconds() - serverCpu, self.cpuSeconds() - ownCpu, (now - start) / 1e9,
+                    after == null ? null : after.minus(gc));
         }
     }
 }
