@@ -15,6 +15,7 @@ import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +38,19 @@ public class EventStore {
     @Inject
     jakarta.enterprise.event.Event<Changed> changed;
 
+    @Inject
+    EventCounts counts;
+
     /** Changes status and/or payload (null leaves it as it is); empty when there is no such event. */
     @Transactional
     public Optional<Event> update(String id, String status, JsonObject payload) {
         return lockedEvent(id).map(locked -> {
             Event e = locked.event();
+            String before = e.status();
             e.change(status, payload == null ? null : payload.toString(), System.currentTimeMillis());
             e.sequence(sequencer.next(locked.counter()));
             record(e, Change.Kind.UPDATED, EventJson.of(e));
+            count(before, e.status());
             return e;
         });
     }
@@ -56,6 +62,7 @@ public class EventStore {
             em.remove(e);
             e.sequence(sequencer.next(locked.counter()));
             record(e, Change.Kind.DELETED, EventJson.deleted(id));
+            count(e.status(), null);
             return e;
         }).isPresent();
     }
@@ -76,6 +83,13 @@ public class EventStore {
             return Optional.empty();
         }
         return Optional.of(new Locked(e, counter));
+    }
+
+    /** Moves the store's counts ({@link EventCounts}) in this transaction, after the channel's lock. */
+    private void count(String from, String to) {
+        Map<String, Long> moves = new HashMap<>();
+        EventCounts.moved(moves, from, to);
+        counts.move(moves);
     }
 
     private void record(Event e, Change.Kind kind, JsonObject data) {

@@ -315,6 +315,10 @@ public class GroupCommitter {
         }
         advance(c, seqs);
         remember(c, written, now);
+        // last, after the channels' locks: the store's counts, one update per counted name for the group
+        Map<String, Long> moves = new TreeMap<>();
+        fresh.forEach(w -> w.inputs.forEach(in -> EventCounts.moved(moves, null, in.status())));
+        EventCounts.move(c, moves);
         return written;
     }
 

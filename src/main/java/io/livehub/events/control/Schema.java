@@ -46,14 +46,35 @@ public class Schema {
                             + " created_at BIGINT NOT NULL, PRIMARY KEY (channel, seq))",
                     "CREATE TABLE IF NOT EXISTS lh_idempotency (idem_key VARCHAR(300) PRIMARY KEY, status INTEGER NOT NULL,"
                             + " location VARCHAR(300), body VARCHAR NOT NULL, created_at BIGINT NOT NULL)",
-                    "CREATE INDEX IF NOT EXISTS lh_idempotency_created ON lh_idempotency (created_at)"));
+                    "CREATE INDEX IF NOT EXISTS lh_idempotency_created ON lh_idempotency (created_at)"),
+            // 2: the store's counts, kept by every write (EventCounts); started from the events there are
+            List.of(
+                    "CREATE TABLE IF NOT EXISTS lh_count (name VARCHAR(32) PRIMARY KEY, n BIGINT NOT NULL)",
+                    countFrom("total", ""),
+                    countFrom("pending", " WHERE status = 'pending'"),
+                    countFrom("delivered", " WHERE status = 'delivered'"),
+                    countFrom("failed", " WHERE status = 'failed'")));
+
+    private static String countFrom(String name, String where) {
+        return "INSERT INTO lh_count (name, n) SELECT '" + name + "', (SELECT COUNT(*) FROM lh_event" + where + ")"
+                + " WHERE NOT EXISTS (SELECT 1 FROM lh_count WHERE name = '" + name + "')";
+    }
 
     @Resource(lookup = DATA_SOURCE)
     DataSource dataSource;
 
     @PostConstruct
-    void migrate() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    void migrateAtStart() { // its own name: Payara picks a lifecycle method by name and would take migrate(Connection)
+        try (Connection c = dataSource.getConnection()) {
+            migrate(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot open or migrate the event store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Brings the store behind {@code c} to the latest version. */
+    static void migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS lh_schema (version INTEGER NOT NULL)");
             int version = 0;
             try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM lh_schema")) {
@@ -68,8 +89,6 @@ public class Schema {
                 s.execute("INSERT INTO lh_schema (version) VALUES (" + (v + 1) + ")");
                 LOG.info("Event store schema migrated to version " + (v + 1));
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot open or migrate the event store: " + e.getMessage(), e);
         }
     }
 }

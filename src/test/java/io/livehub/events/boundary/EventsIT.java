@@ -2,6 +2,7 @@ package io.livehub.events.boundary;
 
 import io.livehub.support.Api;
 import io.livehub.support.Deployed;
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
@@ -272,6 +273,46 @@ class EventsIT extends Deployed {
                 "messages_sent", "messages_dropped", "nodes"}) {
             assertTrue(after.containsKey(field), field);
         }
+    }
+
+    @Test
+    void metricsFollowStatusChangesAndDeletes() {
+        JsonObject e = api.create(channel, "moving");
+        JsonObject created = Api.json(api.get("api/metrics"));
+
+        assertEquals(200, api.patch("api/events/" + e.getString("id"), "{\"status\":\"delivered\"}").statusCode());
+        JsonObject delivered = Api.json(api.get("api/metrics"));
+        assertEquals(created.getInt("pending_events") - 1, delivered.getInt("pending_events"));
+        assertEquals(created.getInt("delivered_events") + 1, delivered.getInt("delivered_events"));
+        assertEquals(created.getInt("total_events"), delivered.getInt("total_events"));
+
+        assertEquals(200, api.patch("api/events/" + e.getString("id"), "{\"payload\":{\"again\":true}}").statusCode());
+        assertEquals(counts(delivered), counts(Api.json(api.get("api/metrics"))), "a change without a new status moves nothing");
+
+        assertEquals(200, api.patch("api/events/" + e.getString("id"), "{\"status\":\"archived\"}").statusCode());
+        JsonObject archived = Api.json(api.get("api/metrics"));
+        assertEquals(delivered.getInt("delivered_events") - 1, archived.getInt("delivered_events"));
+        assertEquals(delivered.getInt("total_events"), archived.getInt("total_events"), "any other status counts in the total");
+
+        assertEquals(204, api.delete("api/events/" + e.getString("id")).statusCode());
+        JsonObject deleted = Api.json(api.get("api/metrics"));
+        assertEquals(archived.getInt("total_events") - 1, deleted.getInt("total_events"));
+        assertEquals(archived.getInt("pending_events"), deleted.getInt("pending_events"));
+
+        String batch = "{\"events\":[{\"channel\":\"" + channel + "\",\"type\":\"a\"},{\"channel\":\"" + channel
+                + "\",\"type\":\"b\",\"status\":\"failed\"},{\"channel\":\"" + channel + "\",\"type\":\"c\"}]}";
+        assertEquals(201, api.post("api/events/batch", batch).statusCode());
+        JsonObject batched = Api.json(api.get("api/metrics"));
+        assertEquals(deleted.getInt("total_events") + 3, batched.getInt("total_events"));
+        assertEquals(deleted.getInt("pending_events") + 2, batched.getInt("pending_events"));
+        assertEquals(deleted.getInt("failed_events") + 1, batched.getInt("failed_events"));
+    }
+
+    /** The store's counts of a metrics object, without the figures that move on their own. */
+    private static JsonObject counts(JsonObject metrics) {
+        return Json.createObjectBuilder().add("total_events", metrics.get("total_events"))
+                .add("pending_events", metrics.get("pending_events")).add("delivered_events", metrics.get("delivered_events"))
+                .add("failed_events", metrics.get("failed_events")).build();
     }
 
     static void assertProblem(HttpResponse<String> r, int status, String mentioned) {
