@@ -3,7 +3,6 @@ package io.livehub.events.entity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 import java.util.UUID;
@@ -12,10 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /** One event as the store keeps it; {@code payload} is the JSON text of its payload object. */
 @Entity
 @Table(name = "lh_event")
-@NamedQuery(name = Event.BY_STATUS, query = "SELECT e.status, COUNT(e) FROM Event e GROUP BY e.status")
 public class Event {
-
-    public static final String BY_STATUS = "Event.countByStatus";
 
     @Id
     @Column(length = 36)
