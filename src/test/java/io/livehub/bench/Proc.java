@@ -76,8 +76,7 @@ final class Proc {
      * ({@code -XX:-UsePerfData}, another user) or not understood.
      */
     GcPauses gcPauses() {
-        Path file = Path.of(System.getProperty("bench.hsperfdata", "/tmp"), "hsperfdata_" + System.getProperty("user.name"),
-                Long.toString(pid));
+        Path file = Path.of("/tmp", "hsperfdata_" + System.getProperty("user.name"), Long.toString(pid));
         try {
             Map<String, Long> counters = PerfData.longs(Files.readAllBytes(file));
             Long frequency = counters.get("sun.os.hrt.frequency");

@@ -75,26 +75,28 @@ public class EventCounts {
         }
     }
 
-    /** Applies {@code moves} in the caller's transaction, in name order. */
+    /** Applies {@code moves} in the caller's JDBC transaction (the group commit's). */
     static void move(Connection c, Map<String, Long> moves) throws SQLException {
         try (PreparedStatement update = c.prepareStatement(MOVE)) {
-            for (Map.Entry<String, Long> m : new TreeMap<>(moves).entrySet()) {
-                if (m.getValue() != 0) {
-                    update.setLong(1, m.getValue());
-                    update.setString(2, m.getKey());
-                    update.addBatch();
-                }
+            for (Map.Entry<String, Long> m : inLockOrder(moves).entrySet()) {
+                update.setLong(1, m.getValue());
+                update.setString(2, m.getKey());
+                update.addBatch();
             }
             update.executeBatch();
         }
     }
 
-    /** Applies {@code moves} in the current JPA transaction, in name order. */
+    /** Applies {@code moves} in the current JPA transaction (an update's or a delete's). */
     void move(Map<String, Long> moves) {
-        for (Map.Entry<String, Long> m : new TreeMap<>(moves).entrySet()) {
-            if (m.getValue() != 0) {
-                em.createNativeQuery(MOVE).setParameter(1, m.getValue()).setParameter(2, m.getKey()).executeUpdate();
-            }
-        }
+        inLockOrder(moves).forEach((name, n) ->
+                em.createNativeQuery(MOVE).setParameter(1, n).setParameter(2, name).executeUpdate());
+    }
+
+    /** The moves that change something, in name order: the order every writer locks the rows in. */
+    private static Map<String, Long> inLockOrder(Map<String, Long> moves) {
+        Map<String, Long> sorted = new TreeMap<>(moves);
+        sorted.values().removeIf(n -> n == 0);
+        return sorted;
     }
 }

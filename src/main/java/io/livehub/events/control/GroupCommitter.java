@@ -21,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -316,7 +317,7 @@ public class GroupCommitter {
         advance(c, seqs);
         remember(c, written, now);
         // last, after the channels' locks: the store's counts, one update per counted name for the group
-        Map<String, Long> moves = new TreeMap<>();
+        Map<String, Long> moves = new HashMap<>();
         fresh.forEach(w -> w.inputs.forEach(in -> EventCounts.moved(moves, null, in.status())));
         EventCounts.move(c, moves);
         return written;
