@@ -2,6 +2,8 @@
 # The benchmark (issue 6): builds the WAR, then src/test/java/io/livehub/bench/Benchmark starts
 # Livehub on PostgreSQL and on the embedded store, one at a time, drives it over 127.0.0.1 and stops it.
 # Arguments go to Benchmark: --stores=postgresql,embedded  --only=idle,fanout,max,ingest  --smoke
+# --stores=...,node-ws also measures the point of comparison, bench/reference/hub.mjs: an in-memory Node.js hub
+# on the ws library, under the same generator (needs node and npm; its one package is installed on first use).
 # PostgreSQL: -Dlivehub.test.db.url/user/password in BENCH_JAVA_OPTS (default 127.0.0.1:5432/test, postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."

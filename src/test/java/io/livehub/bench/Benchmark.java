@@ -33,11 +33,18 @@ public final class Benchmark {
                     smoke = true;
                 } else if (arg.startsWith("--stores=")) {
                     stores = List.of(arg.substring(9).split(","));
+                    for (String store : stores) {
+                        if (!List.of("postgresql", "embedded", ReferenceHub.NAME).contains(store)) {
+                            throw new IllegalArgumentException("unknown store " + store
+                                    + " (known: postgresql, embedded, and " + ReferenceHub.NAME + ", the reference hub)");
+                        }
+                    }
                 } else if (arg.startsWith("--only=")) {
                     only = List.of(arg.substring(7).split(","));
                 } else {
                     throw new IllegalArgumentException("unknown argument " + arg
-                            + " (known: --smoke, --stores=postgresql,embedded, --only=idle,fanout,max,ingest)");
+                            + " (known: --smoke, --stores=postgresql,embedded," + ReferenceHub.NAME
+                            + ", --only=idle,fanout,max,ingest)");
                 }
             }
             String extra = System.getProperty("bench.server.extra", "").trim();
@@ -59,6 +66,8 @@ public final class Benchmark {
     private final String run = Long.toString(System.currentTimeMillis() % 100_000_000, 36);
     private String store;
     private ServerProcess server;
+    /** While the reference hub is the server measured, instead of Livehub. */
+    private ReferenceHub reference;
     private Proc serverProc;
     private int port;
 
@@ -81,13 +90,21 @@ public final class Benchmark {
                 System.getProperty("java.version"), load());
         out.println("server JVM flags (pom.xml profile 'start', as `mvn -Pstart` runs it): " + String.join(" ", jvm)
                 + " (GC: the JVM's default, G1)");
+        if (options.stores.contains(ReferenceHub.NAME)) {
+            out.println("reference hub (" + ReferenceHub.NAME + "): bench/reference/hub.mjs, in-memory, on Node.js "
+                    + ReferenceHub.nodeVersion() + " and ws (bench/reference/package-lock.json)");
+        }
         if (!options.extraJvm.isEmpty()) {
             out.println("added for this run only: " + String.join(" ", options.extraJvm));
         }
         out.println("open-files limit of this process: " + openFilesLimit() + " (the server inherits it)");
         for (String s : options.stores) {
             store = s;
-            runStore(jvm);
+            if (s.equals(ReferenceHub.NAME)) {
+                runReference();
+            } else {
+                runStore(jvm);
+            }
         }
         report.tables();
         out.println();
@@ -122,6 +139,24 @@ public final class Benchmark {
             scenarios.all();
         } finally {
             server.stop();
+        }
+    }
+
+    /** The same scenarios against the reference hub, an in-memory Node.js hub on ws. */
+    private void runReference() throws Exception {
+        Files.createDirectories(options.work);
+        Path log = options.work.resolve("server-" + store + ".log");
+        out.println();
+        out.println("== " + store + ": starting the reference hub (log " + log + ")");
+        try (ReferenceHub hub = ReferenceHub.start(Path.of(System.getProperty("bench.reference", "bench/reference")),
+                log, out)) {
+            reference = hub;
+            port = hub.port();
+            serverProc = new Proc(hub.pid());
+            out.println("server pid " + hub.pid() + ", http://127.0.0.1:" + port + "/");
+            new Scenarios(this).all();
+        } finally {
+            reference = null;
         }
     }
 
@@ -189,6 +224,16 @@ public final class Benchmark {
 
     Proc serverProc() {
         return serverProc;
+    }
+
+    /** The server's heap in use after a full collection: the JVM's, or V8's for the reference hub. */
+    long heapAfterGc() {
+        return reference != null ? reference.heapAfterGc() : serverProc.heapAfterGc();
+    }
+
+    /** Whether the server measured is a JVM (Livehub), not the reference hub. */
+    boolean serverIsJvm() {
+        return reference == null;
     }
 
     String channel(String scenario) {

@@ -50,6 +50,35 @@ class BenchmarkSmokeIT {
         assertFalse(text.contains("\"p99_ms\":-"), "latencies were measured");
     }
 
+    /**
+     * The point of comparison still runs under the same generator: the Node.js hub answers every
+     * scenario, delivers everything once and in order, and tells its heap.
+     */
+    @Test
+    void referenceHubRunsTheSameScenarios() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(printed, System.out), true, StandardCharsets.UTF_8);
+        Benchmark.Options options = Benchmark.Options.from(new String[]{"--smoke", "--stores=" + ReferenceHub.NAME});
+        Report report = new Benchmark(options, out).run();
+
+        List<Report.Row> fanOut = report.rows().stream().filter(r -> r.kind.equals("fanout")).toList();
+        assertEquals(4, fanOut.size());
+        for (Report.Row row : fanOut) {
+            assertEquals(ReferenceHub.NAME, row.get("store"));
+            assertEquals(0L, row.get("missing"), () -> "missing in " + row.json());
+            assertEquals(0L, row.get("duplicated"), () -> "duplicated in " + row.json());
+            assertEquals(0L, row.get("reordered"), () -> "reordered in " + row.json());
+            assertTrue((Long) row.get("deliveries") > 0, () -> "nothing delivered in " + row.json());
+            assertTrue(row.get("deliveries_per_cpu_s") instanceof Double d && d > 0, () -> "server CPU not read: " + row.json());
+        }
+        assertTrue(report.rows().stream().filter(r -> r.kind.equals("ingest")).allMatch(r -> Boolean.TRUE.equals(r.get("seq_gap_free"))),
+                "the reference answers gap-free seqs");
+        Report.Row held = report.rows().stream().filter(r -> r.get("scenario").equals("held-subscribed")).findFirst().orElseThrow();
+        assertEquals(40L, held.get("delivered"), held::json);
+        assertTrue(held.get("heap_mib") instanceof Double heap && heap > 0, () -> "V8's heap not read: " + held.json());
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("on Node.js v"), "the Node.js version is printed");
+    }
+
     /** Keeps what the benchmark prints and shows it in the test's output too. */
     private static final class TeeStream extends java.io.OutputStream {
         private final java.io.OutputStream a;

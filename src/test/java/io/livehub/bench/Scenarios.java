@@ -79,8 +79,9 @@ final class Scenarios {
             jit = (server.jitSeconds() - compiled) / 5;
             rates.append(round++ == 0 ? "" : ", ").append(rate);
         }
-        out.printf(Locale.ROOT, "warm-up (not reported): single POSTs, 16 in flight, rounds of 5 s: %s events/s; C2 used %.0f %%"
-                + " of a core in the last round%n", rates, jit * 100);
+        out.printf(Locale.ROOT, "warm-up (not reported): single POSTs, 16 in flight, rounds of 5 s: %s events/s; %s%n", rates,
+                bench.serverIsJvm() ? String.format(Locale.ROOT, "C2 used %.0f %% of a core in the last round", jit * 100)
+                        : "not a JVM: 4 rounds");
         new Publisher(bench.port(), bench.channel("warm-up")).flat(16, 50, 5);
         out.println("warm-up (not reported): batches of 50 for 5 s; then 1000 subscribers at 100 events/s for 10 s");
         fanOut("warm-up", 1000, 100, 10, false);
@@ -168,21 +169,21 @@ final class Scenarios {
     private void idle(int count, int held) throws Exception {
         Proc proc = bench.serverProc();
         String channel = bench.channel("idle");
-        long heap0 = proc.heapAfterGc();
+        long heap0 = bench.heapAfterGc();
         long rss0 = proc.rssBytes();
         idleRow("idle-before", 0, rss0, heap0, 0, 0, null, 0);
         try (Sockets sockets = new Sockets(bench.port(), SOCKET_THREADS)) {
             sockets.connect(count, null, CONNECT_TIMEOUT_MS);
             Thread.sleep(1000);
-            long heap1 = proc.heapAfterGc();
+            long heap1 = bench.heapAfterGc();
             long rss1 = proc.rssBytes();
             idleRow("idle-connected", count, rss1, heap1, rss0, heap0, null, sockets.closedByServer());
             sockets.subscribeAll(channel, CONNECT_TIMEOUT_MS);
             Thread.sleep(1000);
-            long heap2 = proc.heapAfterGc();
+            long heap2 = bench.heapAfterGc();
             long rss2 = proc.rssBytes();
             idleRow("idle-subscribed", count, rss2, heap2, rss0, heap0, null, sockets.closedByServer());
-            if (Boolean.getBoolean("bench.idle.histogram")) {
+            if (Boolean.getBoolean("bench.idle.histogram") && bench.serverIsJvm()) {
                 java.nio.file.Path histogram = bench.options().work().resolve("idle-histogram-" + bench.store() + ".txt");
                 java.nio.file.Files.writeString(histogram, proc.jcmd("GC.class_histogram"));
                 out.println("class histogram of the server with " + count + " subscribed connections: " + histogram);
@@ -192,7 +193,7 @@ final class Scenarios {
             sockets.awaitSubscribed(held, CONNECT_TIMEOUT_MS);
             Publisher.Published p = new Publisher(bench.port(), channel).atRate(1, 1, 1);
             sockets.awaitDeliveries(() -> sockets.deliveries() >= (long) held * p.accepted.get(), DRAIN_QUIET_MS);
-            long heap3 = proc.heapAfterGc();
+            long heap3 = bench.heapAfterGc();
             long rss3 = proc.rssBytes();
             retries = sockets.handshakeRetries();
             idleRow("held-subscribed", held, rss3, heap3, rss0, heap0, sockets.deliveries(), sockets.closedByServer());
