@@ -171,6 +171,7 @@ final class Scenarios {
         String channel = bench.channel("idle");
         long heap0 = bench.heapAfterGc();
         long rss0 = proc.rssBytes();
+        histogram("before");
         idleRow("idle-before", 0, rss0, heap0, 0, 0, null, 0);
         try (Sockets sockets = new Sockets(bench.port(), SOCKET_THREADS)) {
             sockets.connect(count, null, CONNECT_TIMEOUT_MS);
@@ -183,11 +184,7 @@ final class Scenarios {
             long heap2 = bench.heapAfterGc();
             long rss2 = proc.rssBytes();
             idleRow("idle-subscribed", count, rss2, heap2, rss0, heap0, null, sockets.closedByServer());
-            if (Boolean.getBoolean("bench.idle.histogram") && bench.serverIsJvm()) {
-                java.nio.file.Path histogram = bench.options().work().resolve("idle-histogram-" + bench.store() + ".txt");
-                java.nio.file.Files.writeString(histogram, proc.jcmd("GC.class_histogram"));
-                out.println("class histogram of the server with " + count + " subscribed connections: " + histogram);
-            }
+            histogram(count + "-subscribed");
 
             sockets.connect(held - count, channel, CONNECT_TIMEOUT_MS);
             sockets.awaitSubscribed(held, CONNECT_TIMEOUT_MS);
@@ -197,6 +194,18 @@ final class Scenarios {
             long rss3 = proc.rssBytes();
             retries = sockets.handshakeRetries();
             idleRow("held-subscribed", held, rss3, heap3, rss0, heap0, sockets.deliveries(), sockets.closedByServer());
+        }
+    }
+
+    /**
+     * With {@code -Dbench.idle.histogram=true}, the server's class histogram (after a full GC) to
+     * {@code idle-histogram-<store>-<when>.txt}: two of them show what a connection holds.
+     */
+    private void histogram(String when) throws java.io.IOException {
+        if (Boolean.getBoolean("bench.idle.histogram") && bench.serverIsJvm()) {
+            java.nio.file.Path file = bench.options().work().resolve("idle-histogram-" + bench.store() + "-" + when + ".txt");
+            java.nio.file.Files.writeString(file, bench.serverProc().jcmd("GC.class_histogram"));
+            out.println("class histogram of the server, " + when + ": " + file);
         }
     }
 
