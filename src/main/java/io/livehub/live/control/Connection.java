@@ -75,6 +75,10 @@ public final class Connection {
     private final AtomicLong pingedChars = new AtomicLong();
     private volatile long pingSentAt;
     private volatile long pongAt = System.currentTimeMillis();
+    /** Why the queue overflowed, said once as it did; null until then. */
+    private volatile String overflow;
+    /** When the container last reported a send of this connection complete (0: never). */
+    private volatile long lastWrittenAt;
 
     /**
      * @param onFailure told once, when the queue overflows (with a null cause) or a send fails
@@ -123,6 +127,7 @@ public final class Connection {
         if (full) {
             queued.decrementAndGet();
             queuedChars.addAndGet(-length);
+            overflow = unread();
             fail(null);
             return false;
         }
@@ -264,6 +269,7 @@ public final class Connection {
             fail(result.getException());
             return;
         }
+        lastWrittenAt = System.currentTimeMillis();
         sent.add(inFlightFrames);
         traffic.sent.add(inFlightFrames);
         long position = sentChars.addAndGet(inFlight);
@@ -396,7 +402,23 @@ public final class Connection {
         return remoteAddress;
     }
 
+    /** Why the queue overflowed ({@link #unread} at that moment), or null when it did not. */
+    String overflow() {
+        return overflow;
+    }
+
     int maxQueued() {
         return maxQueued;
+    }
+
+    /**
+     * What this connection has unread against its limits, and how its writes progress: for the
+     * line that says why it is closed as slow. Read as the queue overflows, before it is emptied.
+     */
+    String unread() {
+        long written = lastWrittenAt;
+        return queued.get() + " messages queued (limit " + maxQueued + "), " + (queuedChars.get() + sentChars.get() - ackedChars)
+                + " characters unread (limit " + maxQueuedChars + "), "
+                + (written == 0 ? "no write finished yet" : "last write finished " + (System.currentTimeMillis() - written) + " ms ago");
     }
 }

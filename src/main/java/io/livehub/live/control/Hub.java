@@ -423,8 +423,8 @@ public class Hub {
 
     private void failed(Connection c, Throwable cause) {
         if (cause == null) {
-            LOG.warning("Connection " + c.id() + " is a slow consumer (its outbound queue is full): closing it with "
-                    + CloseCodes.SLOW_CONSUMER);
+            LOG.warning("Connection " + c.id() + " is a slow consumer (" + (c.overflow() == null ? "replay stalled"
+                    : c.overflow()) + "): closing it with " + CloseCodes.SLOW_CONSUMER);
             executor.execute(() -> closeQuietly(c.session(), CloseCodes.SLOW_CONSUMER, "slow consumer"));
         } else {
             LOG.fine(() -> "Connection " + c.id() + " failed to send: " + cause);

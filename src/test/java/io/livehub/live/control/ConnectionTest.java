@@ -1,0 +1,79 @@
+package io.livehub.live.control;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A connection's queue limits, on the portable send path, against a container that takes sends
+ * and finishes them only when the test says: what overflows, and the line that says why.
+ */
+class ConnectionTest {
+
+    /** The sends the container has taken and not finished, oldest first. */
+    private final List<SendHandler> unfinished = new ArrayList<>();
+    private final AtomicReference<Connection> failedAs = new AtomicReference<>();
+    private final Traffic traffic = new Traffic();
+
+    @Test
+    void aQueueFullOfMessagesSaysSoWhenItOverflows() {
+        Connection c = new Connection(session(), 4, 1_000_000, traffic, (conn, cause) -> failedAs.set(conn));
+        for (int i = 0; i < 4; i++) {
+            assertTrue(c.send("{\"n\":" + i + "}"), "message " + i + " fits");
+        }
+        assertNull(c.overflow());
+        assertEquals(1, unfinished.size(), "one send in flight at a time");
+
+        assertFalse(c.send("{\"n\":4}"), "the fifth message overflows a queue of 4");
+        assertEquals(c, failedAs.get());
+        assertEquals("4 messages queued (limit 4), 28 characters unread (limit 1000000), no write finished yet", c.overflow());
+    }
+
+    @Test
+    void aQueueFullOfCharactersSaysSoAndWhenItsLastWriteFinished() {
+        Connection c = new Connection(session(), 100, 20, traffic, (conn, cause) -> failedAs.set(conn));
+        assertTrue(c.send("0123456789"));
+        unfinished.remove(0).onResult(new SendResult());
+        assertTrue(c.send("0123456789"), "10 characters sent and unacknowledged, 10 queued: at the limit");
+
+        assertFalse(c.send("x"), "one more character is over 20");
+        assertTrue(c.overflow().startsWith("1 messages queued (limit 100), 20 characters unread (limit 20), last write finished "),
+                c.overflow());
+        assertTrue(c.overflow().endsWith(" ms ago"), c.overflow());
+    }
+
+    /** A session of a container without Tyrus's internals, whose async sends wait for the test. */
+    private Session session() {
+        Map<String, Object> properties = new HashMap<>();
+        RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{RemoteEndpoint.Async.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("sendText") && args.length == 2) {
+                        unfinished.add((SendHandler) args[1]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Session.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getId" -> "test-connection";
+                    case "getAsyncRemote" -> remote;
+                    case "getUserProperties" -> properties;
+                    case "isOpen" -> true;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
