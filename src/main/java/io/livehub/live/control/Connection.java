@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One WebSocket connection's outbound side: a queue of frames, bounded in count and in
@@ -51,6 +52,8 @@ public final class Connection {
     private final long maxQueuedChars;
     private final Traffic traffic;
     private final BiConsumer<Connection, Throwable> onFailure;
+    /** Goes on sending after a send the container finished on another thread than this connection's sender. */
+    private final Consumer<Connection> resume;
     private final long connectedAt = System.currentTimeMillis();
     private final String user;
     private final String remoteAddress;
@@ -82,9 +85,11 @@ public final class Connection {
 
     /**
      * @param onFailure told once, when the queue overflows (with a null cause) or a send fails
+     * @param resume    called, on the thread that finished a send, to send what is queued next
+     *                  ({@link #flush} on a thread of the caller's choosing)
      */
     Connection(Session session, int maxQueued, long maxQueuedChars, Traffic traffic,
-               BiConsumer<Connection, Throwable> onFailure) {
+               BiConsumer<Connection, Throwable> onFailure, Consumer<Connection> resume) {
         this.id = session.getId();
         this.session = session;
         this.remote = session.getAsyncRemote();
@@ -95,6 +100,7 @@ public final class Connection {
         this.remoteAddress = (String) session.getUserProperties().get(REMOTE_ADDRESS);
         this.traffic = traffic;
         this.onFailure = onFailure;
+        this.resume = resume;
     }
 
     /** Queues a frame; false when the connection is failing or its queue is full (it is then closed as slow). */
@@ -280,7 +286,9 @@ public final class Connection {
         if (waiting != null) {
             LockSupport.unpark(waiting);
         }
-        pump();
+        if (PUMPING.get() != this && !queue.isEmpty()) {
+            resume.accept(this); // finished on the container's thread, not inside this connection's own loop
+        }
     }
 
     private void fail(Throwable cause) {

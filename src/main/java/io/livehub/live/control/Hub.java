@@ -147,7 +147,7 @@ public class Hub {
      * user ({@code livehub.ws.max-connections-per-user}) already has as many as allowed.
      */
     public Optional<Connection> open(Session session) {
-        Connection c = new Connection(session, maxQueued, maxQueuedBytes, traffic, this::failed);
+        Connection c = new Connection(session, maxQueued, maxQueuedBytes, traffic, this::failed, writers::resume);
         if (c.user() != null && perUser.merge(c.user(), 1, Integer::sum) > maxConnectionsPerUser) {
             perUser.merge(c.user(), -1, Hub::decrementOrRemove);
             return Optional.empty();

@@ -15,11 +15,14 @@ import java.util.logging.Logger;
  * writer, so its flushes run in order on one thread; a small flush is written by the dispatcher
  * itself, because waking a writer would cost more than it saves.
  * <p>
- * {@link #add} and {@link #flush} are called by the hub's dispatcher thread only.
+ * {@link #add} and {@link #flush} are called by the hub's dispatcher thread only, {@link #resume}
+ * by any thread.
  */
 final class Writers {
 
     private static final Logger LOG = Logger.getLogger(Writers.class.getName());
+    /** True on the writer threads. */
+    private static final ThreadLocal<Boolean> WRITER = ThreadLocal.withInitial(() -> false);
     /** Up to this many connections to flush, the dispatcher writes them itself. */
     static final int INLINE = 16;
 
@@ -48,8 +51,27 @@ final class Writers {
 
     /** A connection with frames offered and not yet flushed. */
     void add(Connection c) {
-        pending.get(Math.floorMod(System.identityHashCode(c), pending.size())).add(c);
+        pending.get(writerOf(c)).add(c);
         size++;
+    }
+
+    /**
+     * Goes on writing a connection whose send the container finished on a thread of its own, from
+     * any thread: on a writer thread at once, else on the connection's writer. So the next write
+     * (a buffer of up to {@code Connection.MAX_WRITE_BYTES} built and handed to the container)
+     * does not run inside the container's completion callback, on the one selector thread that
+     * finishes every connection's queued writes.
+     */
+    void resume(Connection c) {
+        if (threads.isEmpty() || WRITER.get()) {
+            flush(c);
+        } else {
+            queues.get(writerOf(c)).add(List.of(c));
+        }
+    }
+
+    private int writerOf(Connection c) {
+        return Math.floorMod(System.identityHashCode(c), pending.size());
     }
 
     /** Starts writing everything {@link #add}ed. */
@@ -78,6 +100,7 @@ final class Writers {
     }
 
     private void write(BlockingQueue<List<Connection>> queue) {
+        WRITER.set(true);
         while (running) {
             try {
                 queue.take().forEach(Writers::flush);

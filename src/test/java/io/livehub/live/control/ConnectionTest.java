@@ -31,7 +31,7 @@ class ConnectionTest {
 
     @Test
     void aQueueFullOfMessagesSaysSoWhenItOverflows() {
-        Connection c = new Connection(session(), 4, 1_000_000, traffic, (conn, cause) -> failedAs.set(conn));
+        Connection c = new Connection(session(), 4, 1_000_000, traffic, (conn, cause) -> failedAs.set(conn), Connection::flush);
         for (int i = 0; i < 4; i++) {
             assertTrue(c.send("{\"n\":" + i + "}"), "message " + i + " fits");
         }
@@ -45,7 +45,7 @@ class ConnectionTest {
 
     @Test
     void aQueueFullOfCharactersSaysSoAndWhenItsLastWriteFinished() {
-        Connection c = new Connection(session(), 100, 20, traffic, (conn, cause) -> failedAs.set(conn));
+        Connection c = new Connection(session(), 100, 20, traffic, (conn, cause) -> failedAs.set(conn), Connection::flush);
         assertTrue(c.send("0123456789"));
         unfinished.remove(0).onResult(new SendResult());
         assertTrue(c.send("0123456789"), "10 characters sent and unacknowledged, 10 queued: at the limit");
@@ -54,6 +54,25 @@ class ConnectionTest {
         assertTrue(c.overflow().startsWith("1 messages queued (limit 100), 20 characters unread (limit 20), last write finished "),
                 c.overflow());
         assertTrue(c.overflow().endsWith(" ms ago"), c.overflow());
+    }
+
+    @Test
+    void aSendFinishedOnTheContainersThreadHandsTheNextOneToTheCallersThread() {
+        List<Connection> resumed = new ArrayList<>();
+        Connection c = new Connection(session(), 100, 1_000_000, traffic, (conn, cause) -> failedAs.set(conn), resumed::add);
+        assertTrue(c.send("a"));
+        assertTrue(c.send("b"));
+        assertEquals(1, unfinished.size(), "\"b\" waits for \"a\"");
+
+        unfinished.remove(0).onResult(new SendResult()); // the container's thread
+        assertEquals(List.of(c), resumed, "the connection is handed on to go on sending");
+        assertTrue(unfinished.isEmpty(), "not sent on the container's thread");
+
+        c.flush(); // what the writer the connection was handed to does
+        assertEquals(1, unfinished.size(), "\"b\" is sent");
+        unfinished.remove(0).onResult(new SendResult());
+        assertEquals(1, resumed.size(), "nothing queued: nothing to hand on");
+        assertEquals(2, c.sent());
     }
 
     /** A session of a container without Tyrus's internals, whose async sends wait for the test. */
