@@ -101,7 +101,13 @@ public class EventStore {
         return Optional.ofNullable(em.find(Event.class, id));
     }
 
-    /** Oldest first: in one channel by seq after the cursor, across channels by creation. */
+    /**
+     * Oldest first: in one channel by seq after the cursor, across channels by creation. Without
+     * a status that is by id (a version 7 UUID starts with its creation millisecond), which the
+     * primary key's index answers at once instead of sorting the whole table (0.8 s at 5 million
+     * events on PostgreSQL, 0.2 ms by id). With a status it stays a sort of the matching events:
+     * walking the primary key for a rare status took 2.5 s there.
+     */
     public EventPage list(String channel, String status, Long after, int limit) {
         StringBuilder jpql = new StringBuilder("SELECT e FROM Event e WHERE 1 = 1");
         if (channel != null) {
@@ -110,7 +116,7 @@ public class EventStore {
         if (status != null) {
             jpql.append(" AND e.status = :status");
         }
-        jpql.append(channel != null ? " ORDER BY e.seq" : " ORDER BY e.createdAt, e.id");
+        jpql.append(channel != null ? " ORDER BY e.seq" : status == null ? " ORDER BY e.id" : " ORDER BY e.createdAt, e.id");
         TypedQuery<Event> query = em.createQuery(jpql.toString(), Event.class).setMaxResults(limit + 1);
         if (channel != null) {
             query.setParameter("channel", channel).setParameter("after", after == null ? 0L : after);

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -113,6 +114,23 @@ class EventsIT extends Deployed {
         JsonObject last = Api.json(api.get("api/events?channel=" + channel + "&limit=2&after=4"));
         assertEquals(1, last.getJsonArray("events").size());
         assertTrue(last.isNull("next"));
+    }
+
+    @Test
+    void listsAcrossChannelsOldestFirst() {
+        api.create(channel, "a");
+        api.post("api/events", "{\"channel\":\"" + channel + "-other\",\"type\":\"b\",\"status\":\"failed\"}");
+        for (String query : List.of("api/events?limit=1000", "api/events?status=failed&limit=1000")) {
+            JsonArray events = Api.json(api.get(query)).getJsonArray("events");
+            assertFalse(events.isEmpty(), query);
+            for (int i = 1; i < events.size(); i++) {
+                JsonObject before = events.getJsonObject(i - 1);
+                JsonObject after = events.getJsonObject(i);
+                int byTime = Instant.parse(before.getString("created_at")).compareTo(Instant.parse(after.getString("created_at")));
+                assertTrue(byTime < 0 || byTime == 0 && before.getString("id").compareTo(after.getString("id")) < 0,
+                        query + ": " + before + " listed before " + after);
+            }
+        }
     }
 
     @Test
