@@ -200,9 +200,11 @@ public final class Connection {
         long chars = first.length();
         int count = 1;
         ByteBuffer buffer;
+        boolean pooled = true;
         Frame second = queue.peek() == null ? null : queue.poll();
         if (second == null) {
             byte[] ping = pingDue(chars);
+            pooled = ping != null;
             buffer = ping == null ? ByteBuffer.wrap(first.wire()) : join(List.of(first), ping);
         } else {
             List<Frame> batch = new ArrayList<>();
@@ -224,7 +226,7 @@ public final class Connection {
         inFlight = chars;
         inFlightFrames = count;
         try {
-            frames.send(buffer);
+            frames.send(buffer, pooled);
             return true;
         } catch (RuntimeException closed) {
             sending.set(false);
@@ -233,14 +235,15 @@ public final class Connection {
         }
     }
 
+    /** The frames and the ping in one buffer from {@link WriteBuffers#SHARED}, which the write gives back. */
     private static ByteBuffer join(List<Frame> batch, byte[] ping) {
         int size = ping == null ? 0 : ping.length;
-        for (Frame f : batch) {
-            size += f.wire().length;
+        for (int i = 0; i < batch.size(); i++) {
+            size += batch.get(i).wire().length;
         }
-        ByteBuffer buffer = ByteBuffer.allocate(size);
-        for (Frame f : batch) {
-            buffer.put(f.wire());
+        ByteBuffer buffer = WriteBuffers.SHARED.take(size);
+        for (int i = 0; i < batch.size(); i++) {
+            buffer.put(batch.get(i).wire());
         }
         if (ping != null) {
             buffer.put(ping);

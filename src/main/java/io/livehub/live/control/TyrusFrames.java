@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -102,6 +103,7 @@ final class TyrusFrames {
     /** The connection's async write queue when its filter chain does nothing to a buffer written; else null. */
     private Object directWriter;
     private boolean grizzlyMissing;
+    private final Lent lent = new Lent(WriteBuffers.SHARED);
 
     private TyrusFrames(Session session, Object webSocket, MethodHandle sendRawFrame, Consumer<Throwable> written,
                         Consumer<Throwable> broken) {
@@ -247,6 +249,14 @@ final class TyrusFrames {
      * hub's backpressure sees them, and one that stops reading is closed by that queue's limits.
      */
     void send(ByteBuffer frames) {
+        send(frames, false);
+    }
+
+    /**
+     * As {@link #send(ByteBuffer)}; {@code pooled}: {@code frames} came from {@link WriteBuffers#SHARED}
+     * and goes back to it once Grizzly has finished writing it (never when Tyrus writes it).
+     */
+    void send(ByteBuffer frames, boolean pooled) {
         if (grizzly == null && !grizzlyMissing) {
             findGrizzly();
         }
@@ -257,6 +267,7 @@ final class TyrusFrames {
             GrizzlyPath path = GrizzlyPath.found;
             boolean room;
             long n = reports.issue();
+            lent.issued(frames, pooled);
             try {
                 Object buffer = path.wrap().invoke(memory, frames);
                 if (directWriter != null) {
@@ -266,8 +277,10 @@ final class TyrusFrames {
                 }
                 room = (boolean) path.canWrite().invoke(grizzly);
             } catch (RuntimeException | Error e) {
+                lent.broken();
                 throw e;
             } catch (Throwable e) {
+                lent.broken();
                 throw new IllegalStateException(e);
             }
             if (room) {
@@ -325,7 +338,55 @@ final class TyrusFrames {
 
     /** Grizzly wrote the whole of its oldest unfinished write to the socket, or failed it. */
     private void grizzlyFinished(Throwable failure) {
+        lent.finished(failure);
         reports.finished(failure);
+    }
+
+    /**
+     * The buffers of one connection's writes inside Grizzly, oldest first: Grizzly finishes a
+     * connection's writes in the order they were issued, so each finished write gives its buffer
+     * back to the pool, if it came from there. Not when Grizzly reports a write taken (queued): it
+     * still reads it then. After a write failed or threw, that order can no longer be trusted, and
+     * nothing more is given back. Issued by the connection's one sender at a time, finished on any thread.
+     */
+    static final class Lent {
+
+        private static final ByteBuffer NOT_POOLED = ByteBuffer.allocate(0);
+        private final WriteBuffers pool;
+        private volatile ConcurrentLinkedQueue<ByteBuffer> inGrizzly = new ConcurrentLinkedQueue<>();
+
+        Lent(WriteBuffers pool) {
+            this.pool = pool;
+        }
+
+        /** A write is about to be handed to Grizzly; {@code pooled}: its buffer is the pool's. */
+        void issued(ByteBuffer buffer, boolean pooled) {
+            ConcurrentLinkedQueue<ByteBuffer> buffers = inGrizzly;
+            if (buffers != null) {
+                buffers.add(pooled ? buffer : NOT_POOLED);
+            }
+        }
+
+        /** Grizzly finished the oldest write, with {@code failure} or null. */
+        void finished(Throwable failure) {
+            ConcurrentLinkedQueue<ByteBuffer> buffers = inGrizzly;
+            if (buffers == null) {
+                return;
+            }
+            if (failure != null) {
+                broken();
+                return;
+            }
+            ByteBuffer done = buffers.poll();
+            if (done != null && done != NOT_POOLED) {
+                pool.give(done);
+            }
+        }
+
+        /** A write failed or threw: keep every buffer still lent away from the pool. */
+        void broken() {
+            inGrizzly = null;
+        }
     }
 
     /**

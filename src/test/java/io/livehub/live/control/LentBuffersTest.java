@@ -1,0 +1,61 @@
+package io.livehub.live.control;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** A pooled write buffer goes back to the pool only once Grizzly has finished the write that carried it. */
+class LentBuffersTest {
+
+    private final WriteBuffers pool = new WriteBuffers(1 << 20);
+    private final TyrusFrames.Lent lent = new TyrusFrames.Lent(pool);
+
+    @Test
+    void eachFinishedWriteGivesBackItsOwnBufferInIssueOrder() {
+        ByteBuffer a = pool.take(2000);
+        ByteBuffer b = ByteBuffer.wrap(new byte[100]); // one frame, not copied: not the pool's
+        ByteBuffer c = pool.take(3000);
+        lent.issued(a, true);
+        lent.issued(b, false);
+        lent.issued(c, true);
+        assertEquals(0, pool.retainedBytes(), "nothing comes back while Grizzly holds the writes");
+
+        lent.finished(null);
+        assertEquals(2048, pool.retainedBytes());
+        lent.finished(null);
+        assertEquals(2048, pool.retainedBytes(), "the second write's buffer was not the pool's");
+        assertSame(a, pool.take(2000));
+        assertNotSame(c, pool.take(3000), "the third write is not finished: its buffer is still lent");
+
+        lent.finished(null);
+        assertSame(c, pool.take(3000));
+    }
+
+    @Test
+    void afterAFailedWriteNothingMoreIsGivenBack() {
+        ByteBuffer a = pool.take(2000);
+        ByteBuffer b = pool.take(2000);
+        lent.issued(a, true);
+        lent.issued(b, true);
+        lent.finished(new IOException("connection reset"));
+        lent.finished(null);
+        assertEquals(0, pool.retainedBytes());
+
+        lent.issued(pool.take(2000), true);
+        lent.finished(null);
+        assertEquals(0, pool.retainedBytes());
+    }
+
+    @Test
+    void aWriteThatThrewStopsTheGivingBack() {
+        lent.issued(pool.take(2000), true);
+        lent.broken();
+        lent.finished(null);
+        assertEquals(0, pool.retainedBytes());
+    }
+}
