@@ -71,7 +71,7 @@ final class Report {
         table("Fan-out (latency: POST sent -> message received, ms; post_: POST sent -> 201 read)", "fanout",
                 new String[]{"store", "scenario", "subscribers", "rate", "batch", "events", "events_per_s", "deliveries_per_s",
                         "p50_ms", "p90_ms", "p99_ms", "max_ms", "post_p50_ms", "post_p99_ms", "missing", "duplicated", "reordered", "closed",
-                        "server_cpu_s", "deliveries_per_cpu_s", "gc_pauses", "gc_pause_ms", "generator_cpu", "load"});
+                        "resumed", "server_cpu_s", "deliveries_per_cpu_s", "gc_pauses", "gc_pause_ms", "generator_cpu", "load"});
         table("Ingest (no subscriber)", "ingest",
                 new String[]{"store", "scenario", "batch", "in_flight", "events", "events_per_s", "requests_per_s",
                         "seq_gap_free", "errors", "server_cpu_s", "generator_cpu", "load"});

@@ -1,8 +1,8 @@
 package io.livehub.bench;
 
 /**
- * Reads the three things the benchmark needs from a server message without parsing it into
- * objects: the top-level {@code type} and {@code seq}, and {@code sent_at_ns} wherever it is.
+ * Reads what the benchmark needs from a server message without parsing it into objects: the
+ * top-level {@code type}, {@code seq} and {@code recovered}, and {@code sent_at_ns} wherever it is.
  * Knows JSON strings and nesting, nothing else; one instance per thread.
  */
 final class Scan {
@@ -16,15 +16,19 @@ final class Scan {
     private static final byte[] SENT_AT = bytes("sent_at_ns");
     private static final byte[] CREATED = bytes("event_created");
     private static final byte[] SUBSCRIBED_NAME = bytes("subscribed");
+    private static final byte[] RECOVERED = bytes("recovered");
 
     int type;
     long seq;
     long sentAt;
+    /** A {@code subscribed}'s top-level {@code recovered}: 1 true, 0 false, -1 absent. */
+    int recovered;
 
     void read(byte[] a, int from, int to) {
         type = OTHER;
         seq = 0;
         sentAt = 0;
+        recovered = -1;
         int depth = 0;
         int i = from;
         while (i < to) {
@@ -65,6 +69,10 @@ final class Scan {
                 type = SUBSCRIBED;
             }
             return end + 1;
+        }
+        if (depth == 1 && equal(a, keyFrom, keyTo, RECOVERED) && v < to && (a[v] == 't' || a[v] == 'f')) {
+            recovered = a[v] == 't' ? 1 : 0;
+            return v + 1;
         }
         if (depth == 1 && equal(a, keyFrom, keyTo, SEQ)) {
             seq = number(a, v, to);

@@ -114,8 +114,9 @@ final class Scenarios {
     private void delivered(String name, int subscribers, Sockets sockets, Publisher.Published p, Meter meter,
                            boolean report, String rate, int batch) throws InterruptedException {
         long expected = p.accepted.get() * subscribers;
-        boolean complete = sockets.awaitDeliveries(() -> sockets.deliveries() >= expected || sockets.closedByServer() > 0
-                && sockets.deliveries() >= expected - (long) sockets.closedByServer() * p.accepted.get(), DRAIN_QUIET_MS);
+        // connections closed by the server reconnect and resume (Sockets): all of their deliveries are awaited too
+        boolean complete = sockets.awaitDeliveries(() -> sockets.deliveries() >= expected || sockets.unrecovered() > 0
+                && sockets.deliveries() >= expected - (long) sockets.unrecovered() * p.accepted.get(), DRAIN_QUIET_MS);
         Sockets.Accounting a = sockets.account(p.accepted.get());
         Meter.Reading m = meter.read(a.lastDelivery);
         if (!report) {
@@ -136,6 +137,8 @@ final class Scenarios {
                 .put("post_p99_ms", p.roundTrips.percentile(0.99) / 1000.0)
                 .put("missing", a.missing).put("duplicated", a.duplicated).put("reordered", a.reordered)
                 .put("closed", sockets.closedByServer() == 0 ? "0" : sockets.closedByServer() + " " + sockets.closeCodes())
+                .put("resumed", sockets.resumed())
+                .put("unrecovered", sockets.unrecovered())
                 .put("publish_errors", p.errors.get())
                 .put("seq_gap_free", p.gapFree())
                 .put("complete", complete);

@@ -28,10 +28,19 @@ import java.util.function.BooleanSupplier;
  * little. Each connection keeps the seqs it received (duplicates, reorderings, gaps); each loop
  * keeps the latency of every {@code event_created} from the {@code sent_at_ns} in its payload,
  * stamped by this same JVM's {@link System#nanoTime()} when it was POSTed.
+ *
+ * <p>A subscribed connection the server closes or drops (a slow consumer's 4408, say) does what
+ * PROTOCOL.md asks of a client: it reconnects after a backoff with jitter and subscribes again
+ * with {@code since}, the last seq it has, so that it misses nothing; the closes and the resumes
+ * are counted and reported. Only the generator's own shutting down ends a connection for good.
  */
 final class Sockets implements AutoCloseable {
 
     private static final int MAX_HANDSHAKES_IN_FLIGHT = 256;
+    /** Reconnection: the first after 100-200 ms, each next one twice as late, at most 3.2-6.4 s; 10 tries. */
+    private static final long RESUME_BASE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int RESUME_MAX_DOUBLINGS = 5;
+    private static final int RESUME_MAX_TRIES = 10;
 
     private final InetSocketAddress server;
     private final List<Loop> loops = new ArrayList<>();
@@ -43,9 +52,21 @@ final class Sockets implements AutoCloseable {
     private final Map<Integer, AtomicInteger> closeCodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong deliveries = new AtomicLong();
     private final AtomicInteger retries = new AtomicInteger();
+    private final AtomicInteger resumed = new AtomicInteger();
+    private final AtomicInteger unrecovered = new AtomicInteger();
+    private final AtomicInteger gaveUp = new AtomicInteger();
+    /** The socket receive buffer each connection asks for; 0 leaves it to the kernel. */
+    private final int receiveBuffer;
+    private volatile boolean shuttingDown;
     private volatile String lastFailure;
 
     Sockets(int port, int threads) throws IOException {
+        this(port, threads, 0);
+    }
+
+    /** With a receive buffer of {@code receiveBuffer} bytes per connection (a test's stalled reader fills it soon). */
+    Sockets(int port, int threads, int receiveBuffer) throws IOException {
+        this.receiveBuffer = receiveBuffer;
         server = new InetSocketAddress("127.0.0.1", port);
         for (int i = 0; i < threads; i++) {
             Loop loop = new Loop(i);
@@ -64,7 +85,7 @@ final class Sockets implements AutoCloseable {
                 checkDeadline(deadline, "opening connections");
                 Thread.sleep(1);
             }
-            Conn c = new Conn(loops.get(all.size() % loops.size()), path);
+            Conn c = new Conn(loops.get(all.size() % loops.size()), path, channel);
             all.add(c);
             c.loop.submit(c::start);
         }
@@ -89,7 +110,10 @@ final class Sockets implements AutoCloseable {
                 checkDeadline(deadline, "subscriptions");
                 Thread.sleep(1);
             }
-            c.loop.submit(() -> c.write(ByteBuffer.wrap(frame)));
+            c.loop.submit(() -> {
+                c.channelName = channel;
+                c.write(ByteBuffer.wrap(frame));
+            });
             sent++;
         }
         awaitSubscribed(before + sent, timeoutMillis);
@@ -142,6 +166,33 @@ final class Sockets implements AutoCloseable {
         return closedByServer.get();
     }
 
+    /** Connections closed by the server that reconnected and were answered {@code recovered: true}. */
+    int resumed() {
+        return resumed.get();
+    }
+
+    /**
+     * Connections closed by the server that could not resume: answered {@code recovered: false}
+     * (what they missed was no longer kept), or not reconnected within {@value #RESUME_MAX_TRIES} tries.
+     */
+    int unrecovered() {
+        return unrecovered.get() + gaveUp.get();
+    }
+
+    /** The last error a connection met, or null. */
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    /** Stops or starts again reading connection {@code index}, as a client that hangs would (for tests). */
+    void stallReading(int index, boolean stall) throws InterruptedException {
+        Conn c = all.get(index);
+        c.loop.call(() -> {
+            c.stalled = stall;
+            c.interest();
+        });
+    }
+
     Map<Integer, Integer> closeCodes() {
         Map<Integer, Integer> codes = new TreeMap<>();
         closeCodes.forEach((code, n) -> codes.put(code, n.get()));
@@ -182,6 +233,7 @@ final class Sockets implements AutoCloseable {
     /** Sends a close frame to every connection, waits a little for the server's, then drops what is left. */
     @Override
     public void close() throws InterruptedException {
+        shuttingDown = true;
         byte[] frame = closeFrame(1000);
         for (Conn c : all) {
             c.loop.submit(() -> {
@@ -308,12 +360,21 @@ final class Sockets implements AutoCloseable {
 
     private final class Conn {
         final Loop loop;
-        final String path;
-        final String key = Base64.getEncoder().encodeToString(randomBytes());
+        String path;
+        /** The channel it is subscribed to, to resubscribe to after a reconnection; null when none. */
+        String channelName;
+        String key = Base64.getEncoder().encodeToString(randomBytes());
         SocketChannel channel;
         SelectionKey selectionKey;
         boolean open;
         boolean closing;
+        /** The server closed or dropped it: it reconnects. */
+        boolean byServer;
+        /** Reconnected, and not yet answered {@code subscribed}. */
+        boolean resuming;
+        boolean reconnectPending;
+        int tries;
+        boolean stalled;
         boolean counting;
         byte[] rest = new byte[0];
         int restLength;
@@ -324,9 +385,10 @@ final class Sockets implements AutoCloseable {
         long reordered;
         long unexpected;
 
-        Conn(Loop loop, String path) {
+        Conn(Loop loop, String path, String channelName) {
             this.loop = loop;
             this.path = path;
+            this.channelName = channelName;
         }
 
         void start() {
@@ -334,6 +396,9 @@ final class Sockets implements AutoCloseable {
                 channel = SocketChannel.open();
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (receiveBuffer > 0) {
+                    channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+                }
                 selectionKey = channel.register(loop.selector, SelectionKey.OP_CONNECT, this);
                 if (channel.connect(server)) {
                     connected();
@@ -345,7 +410,7 @@ final class Sockets implements AutoCloseable {
 
         void connected() throws IOException {
             channel.finishConnect();
-            selectionKey.interestOps(SelectionKey.OP_READ);
+            interest();
             String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.getPort()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
                     + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: livehub.v1\r\n\r\n";
@@ -366,7 +431,7 @@ final class Sockets implements AutoCloseable {
                 channel.write(data);
                 if (data.hasRemaining()) {
                     pending = ByteBuffer.allocate(data.remaining()).put(data).flip();
-                    selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    interest();
                 }
             } catch (IOException e) {
                 failed(e);
@@ -377,7 +442,14 @@ final class Sockets implements AutoCloseable {
             channel.write(pending);
             if (!pending.hasRemaining()) {
                 pending = null;
-                selectionKey.interestOps(SelectionKey.OP_READ);
+                interest();
+            }
+        }
+
+        /** Reads unless stalled; writes while something waits to be written. */
+        void interest() {
+            if (selectionKey != null && selectionKey.isValid() && channel.isConnected()) {
+                selectionKey.interestOps((stalled ? 0 : SelectionKey.OP_READ) | (pending != null ? SelectionKey.OP_WRITE : 0));
             }
         }
 
@@ -409,8 +481,13 @@ final class Sockets implements AutoCloseable {
                     throw new IOException("handshake refused: " + response.lines().findFirst().orElse(""));
                 }
                 open = true;
-                opened.incrementAndGet();
                 p = header + HEADER_END.length;
+                if (resuming) {
+                    write(ByteBuffer.wrap(textFrame("{\"type\":\"subscribe\",\"channel\":\"" + channelName
+                            + "\",\"since\":" + maxSeq + "}")));
+                } else {
+                    opened.incrementAndGet();
+                }
             }
             while (end - p >= 2) {
                 int b0 = a[p] & 0xff;
@@ -460,6 +537,7 @@ final class Sockets implements AutoCloseable {
                     if (!closing) {
                         closedByServer.incrementAndGet();
                         closeCodes.computeIfAbsent(code, k -> new AtomicInteger()).incrementAndGet();
+                        byServer = true;
                         write(ByteBuffer.wrap(closeFrame(code)));
                     }
                     closing = true;
@@ -498,7 +576,13 @@ final class Sockets implements AutoCloseable {
                 deliveries.incrementAndGet();
             } else if (s.type == Scan.SUBSCRIBED) {
                 counting = true;
-                subscribed.incrementAndGet();
+                if (resuming) {
+                    resuming = false;
+                    tries = 0;
+                    (s.recovered == 1 ? resumed : unrecovered).incrementAndGet();
+                } else {
+                    subscribed.incrementAndGet();
+                }
             }
         }
 
@@ -516,24 +600,75 @@ final class Sockets implements AutoCloseable {
         }
 
         void ended() throws IOException {
+            if (!open && resuming) {
+                abort();
+                reconnectLater();
+                return;
+            }
             if (!closing) {
                 closedByServer.incrementAndGet();
                 closeCodes.computeIfAbsent(1006, k -> new AtomicInteger()).incrementAndGet();
+                byServer = true;
             }
             closing = true;
             channel.close();
+            if (byServer) {
+                reconnectLater();
+            }
         }
 
         void failed(Exception e) {
             lastFailure = e.toString();
             if (!open) {
+                if (resuming) {
+                    abort();
+                    reconnectLater();
+                    return;
+                }
                 failed.incrementAndGet();
             } else if (!closing) {
                 closedByServer.incrementAndGet();
                 closeCodes.computeIfAbsent(1006, k -> new AtomicInteger()).incrementAndGet();
+                byServer = true;
             }
             closing = true;
             abort();
+            if (byServer) {
+                reconnectLater();
+            }
+        }
+
+        /** After a backoff with jitter, unless the generator is shutting down or it never subscribed. */
+        private void reconnectLater() {
+            if (shuttingDown || reconnectPending || channelName == null || !counting) {
+                return;
+            }
+            if (++tries > RESUME_MAX_TRIES) {
+                gaveUp.incrementAndGet();
+                return;
+            }
+            reconnectPending = true;
+            long backoff = RESUME_BASE_NANOS << Math.min(tries - 1, RESUME_MAX_DOUBLINGS);
+            long delay = backoff + ThreadLocalRandom.current().nextLong(backoff);
+            loop.later.add(new Object[]{System.nanoTime() + delay, (Runnable) this::reconnect});
+        }
+
+        /** A new connection to {@code /ws} that subscribes with {@code since} once open. */
+        private void reconnect() {
+            reconnectPending = false;
+            if (shuttingDown) {
+                return;
+            }
+            open = false;
+            closing = false;
+            byServer = false;
+            stalled = false;
+            resuming = true;
+            restLength = 0;
+            pending = null;
+            path = "/ws";
+            key = Base64.getEncoder().encodeToString(randomBytes());
+            start();
         }
 
         /** Closes with a reset: no TIME_WAIT left behind on this side of loopback. */

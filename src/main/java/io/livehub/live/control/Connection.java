@@ -413,9 +413,20 @@ public final class Connection {
         return remoteAddress;
     }
 
-    /** Why the queue overflowed ({@link #unread} at that moment), or null when it did not. */
+    /** Why the queue overflowed ({@link #unread} at that moment, or what {@link #overflowed} said), or null when it did not. */
     String overflow() {
         return overflow;
+    }
+
+    /**
+     * Fails the connection as a slow consumer for a reason found outside its queue (a replay
+     * that fell behind, say), once: later calls, and calls after it failed otherwise, do nothing.
+     */
+    void overflowed(String why) {
+        if (!failed.get()) {
+            overflow = why;
+            fail(null);
+        }
     }
 
     int maxQueued() {

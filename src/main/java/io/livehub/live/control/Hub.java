@@ -202,7 +202,7 @@ public class Hub {
                 sub.live = true;
             } else {
                 long upTo = ch.delivered;
-                executor.execute(() -> replay(sub, id, since, upTo));
+                executor.execute(() -> replay(sub, id, since, upTo, true));
             }
         });
     }
@@ -257,17 +257,32 @@ public class Hub {
         return inbox.size() > MAX_INBOX_BACKLOG || traffic.backlog.sum() > frames;
     }
 
-    private void replay(Subscription sub, String id, long since, long upTo) {
+    /**
+     * Sends a subscriber the changes after {@code since} up to {@code upTo} from the store, then
+     * what the dispatcher held for it meanwhile, and makes it live. {@code first}: the answer to its
+     * {@code subscribe}, which says {@code subscribed} first; else a catching-up round (below).
+     * <p>
+     * When more new changes came while a replay was sent than a queue holds, the dispatcher drops
+     * them ({@link Subscription#behind}): they are in the store, and the subscriber catches up with
+     * another round of replay from where this one ended, as long as it reads and the store still
+     * keeps them. A client that resumes while its channel is busy is not closed for being behind.
+     */
+    private void replay(Subscription sub, String id, long since, long upTo, boolean first) {
         Connection c = sub.connection;
         try {
             Optional<List<Change>> missed = history.between(sub.channel, since, upTo);
-            c.send(text(new Subscribed(id, sub.channel, upTo, missed.isPresent(), Timestamps.now())));
+            if (first) {
+                c.send(text(new Subscribed(id, sub.channel, upTo, missed.isPresent(), Timestamps.now())));
+            } else if (missed.isEmpty()) {
+                c.overflowed("caught up too slowly: the store no longer keeps seq " + (since + 1) + " of " + sub.channel);
+                return;
+            }
             for (Change change : missed.orElse(List.of())) {
                 if (sub.cancelled) {
                     return;
                 }
                 if (!c.awaitRoom(Math.max(1, c.maxQueued() / 2), REPLAY_STALL_MILLIS)) {
-                    failed(c, null);
+                    c.overflowed("its replay found no room in its queue for " + REPLAY_STALL_MILLIS + " ms");
                     return;
                 }
                 c.send(frame(change));
@@ -278,11 +293,19 @@ public class Hub {
             return;
         }
         post(() -> {
-            if (!sub.cancelled) {
-                sub.held.forEach(c::send);
-                sub.held = null;
-                sub.live = true;
+            if (sub.cancelled) {
+                return;
             }
+            if (sub.behind) {
+                ChannelState ch = channels.get(sub.channel);
+                long next = ch == null ? upTo : ch.delivered;
+                sub.behind = false;
+                executor.execute(() -> replay(sub, id, upTo, next, false));
+                return;
+            }
+            sub.held.forEach(c::send);
+            sub.held = null;
+            sub.live = true;
         });
     }
 
@@ -323,10 +346,13 @@ public class Hub {
                     c.dirty = true;
                     writers.add(c);
                 }
+            } else if (sub.behind) {
+                continue; // read from the store by the next round of its replay
             } else if (sub.held.size() < maxQueued) {
                 sub.held.add(frame);
             } else {
-                failed(sub.connection, null);
+                sub.held.clear();
+                sub.behind = true;
             }
         }
     }
@@ -423,8 +449,8 @@ public class Hub {
 
     private void failed(Connection c, Throwable cause) {
         if (cause == null) {
-            LOG.warning("Connection " + c.id() + " is a slow consumer (" + (c.overflow() == null ? "replay stalled"
-                    : c.overflow()) + "): closing it with " + CloseCodes.SLOW_CONSUMER);
+            LOG.warning("Connection " + c.id() + " is a slow consumer (" + c.overflow() + "): closing it with "
+                    + CloseCodes.SLOW_CONSUMER);
             executor.execute(() -> closeQuietly(c.session(), CloseCodes.SLOW_CONSUMER, "slow consumer"));
         } else {
             LOG.fine(() -> "Connection " + c.id() + " failed to send: " + cause);
