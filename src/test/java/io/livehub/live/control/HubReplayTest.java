@@ -1,0 +1,235 @@
+package io.livehub.live.control;
+
+import io.livehub.events.control.History;
+import io.livehub.events.entity.Change;
+import io.livehub.events.entity.Changed;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A subscriber that resumes while its channel is busy: more new changes arrive during its replay
+ * than its queue holds. It catches up from the change log in a further round of replay, with no
+ * gap and no duplicate; when the log no longer keeps what it lacks, it is closed as slow (4408)
+ * and says why. A hub of its own, on a container without Tyrus's internals (the portable send
+ * path), with a change log the test holds the replay on.
+ */
+class HubReplayTest {
+
+    private static final String CHANNEL = "deploys";
+    private static final int QUEUE = 4;
+    private static final long WAIT_SECONDS = 10;
+
+    private final Log log = new Log();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private Hub hub;
+
+    @BeforeEach
+    void startHub() {
+        hub = new Hub();
+        hub.history = log;
+        hub.executor = proxy(ManagedExecutorService.class, (method, args) -> {
+            if (method.equals("execute")) {
+                pool.execute((Runnable) args[0]);
+                return null;
+            }
+            throw new UnsupportedOperationException(method);
+        });
+        hub.threads = proxy(ManagedThreadFactory.class, (method, args) -> {
+            if (method.equals("newThread")) {
+                Thread t = new Thread((Runnable) args[0]);
+                t.setDaemon(true);
+                return t;
+            }
+            throw new UnsupportedOperationException(method);
+        });
+        hub.maxQueued = QUEUE;
+        hub.maxQueuedBytes = 1_000_000;
+        hub.maxConnections = 10;
+        hub.maxConnectionsPerUser = 10;
+        hub.writeThreads = 1;
+        hub.pingInterval = TimeUnit.HOURS.toMillis(1);
+        hub.pongTimeout = TimeUnit.HOURS.toMillis(1);
+        hub.start();
+    }
+
+    @AfterEach
+    void stopHub() {
+        hub.stop();
+        pool.shutdownNow();
+    }
+
+    @Test
+    void aReplayOverrunByNewChangesCatchesUpFromTheLogInAnotherRound() throws Exception {
+        publish(1, 3);
+        Connection c = hub.open(session()).orElseThrow();
+        hub.subscribe(c, "s1", CHANNEL, 0L, 3);
+        assertTrue(log.replayStarted.await(WAIT_SECONDS, TimeUnit.SECONDS), "the replay reads the log");
+
+        publish(4, 20); // 17 new changes while the replay waits: more than the queue's 4
+        log.replayMayGoOn.countDown();
+
+        JsonObject subscribed = next();
+        assertEquals("subscribed", subscribed.getString("type"));
+        assertTrue(subscribed.getBoolean("recovered"));
+        for (int seq = 1; seq <= 20; seq++) {
+            assertEquals(seq, next().getInt("seq"), "replayed, then caught up, in order");
+        }
+        publish(21, 21);
+        assertEquals(21, next().getInt("seq"), "live once caught up");
+        assertEquals(List.of("0..3", "3..20"), log.reads, "a second round read what overran the first");
+        assertNull(received.poll(), "nothing twice");
+        assertFalse(closed.isDone(), "not closed");
+        assertNull(c.overflow());
+    }
+
+    @Test
+    void aSubscriberThatCatchesUpTooSlowlyForTheLogIsClosedAsSlowAndToldWhy() throws Exception {
+        publish(1, 3);
+        Connection c = hub.open(session()).orElseThrow();
+        hub.subscribe(c, "s1", CHANNEL, 0L, 3);
+        assertTrue(log.replayStarted.await(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        publish(4, 20);
+        log.keptFrom = 10; // the log was cut back meanwhile: 4..9 are gone
+        log.replayMayGoOn.countDown();
+
+        CloseReason reason = closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(4408, reason.getCloseCode().getCode());
+        assertEquals("subscribed", next().getString("type"));
+        for (int seq = 1; seq <= 3; seq++) {
+            assertEquals(seq, next().getInt("seq"));
+        }
+        assertNull(received.poll(), "no gap: nothing after 3 is sent");
+        assertEquals("caught up too slowly: the store no longer keeps seq 4 of " + CHANNEL, c.overflow());
+    }
+
+    private void publish(int from, int to) {
+        for (int seq = from; seq <= to; seq++) {
+            JsonObject data = Json.createObjectBuilder().add("id", "e" + seq).add("channel", CHANNEL).build();
+            log.add(new Change(CHANNEL, seq, Change.Kind.CREATED, "e" + seq, data.toString(), seq));
+            hub.changed(new Changed(CHANNEL, seq, Change.Kind.CREATED, data));
+        }
+    }
+
+    private JsonObject next() throws InterruptedException {
+        String text = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertNotNull(text, "a message within " + WAIT_SECONDS + " s");
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    /** The change log: what was written, from {@code keptFrom} on; its first read waits for the test. */
+    private static final class Log extends History {
+        final List<Change> changes = new CopyOnWriteArrayList<>();
+        final List<String> reads = new CopyOnWriteArrayList<>();
+        final CountDownLatch replayStarted = new CountDownLatch(1);
+        final CountDownLatch replayMayGoOn = new CountDownLatch(1);
+        volatile long keptFrom = 1;
+
+        void add(Change change) {
+            changes.add(change);
+        }
+
+        @Override
+        public Optional<List<Change>> between(String channel, long since, long upTo) {
+            List<Change> found = read(since, upTo);
+            reads.add(since + ".." + upTo);
+            if (replayStarted.getCount() > 0) {
+                replayStarted.countDown();
+                try {
+                    if (!replayMayGoOn.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test did not let the replay go on");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return found == null ? Optional.empty() : Optional.of(found);
+        }
+
+        private List<Change> read(long since, long upTo) {
+            if (since + 1 < keptFrom) {
+                return null;
+            }
+            List<Change> found = new ArrayList<>();
+            for (Change change : changes) {
+                if (change.seq() > since && change.seq() <= upTo) {
+                    found.add(change);
+                }
+            }
+            return found;
+        }
+    }
+
+    /** A session whose sends finish at once, in order, into {@link #received}; its close is kept. */
+    private Session session() {
+        Map<String, Object> properties = new HashMap<>();
+        RemoteEndpoint.Async remote = proxy(RemoteEndpoint.Async.class, (method, args) -> {
+            if (method.equals("sendText") && args.length == 2) {
+                received.add((String) args[0]);
+                ((SendHandler) args[1]).onResult(new SendResult());
+                return null;
+            }
+            throw new UnsupportedOperationException(method);
+        });
+        return proxy(Session.class, (method, args) -> switch (method) {
+            case "getId" -> "replay-test";
+            case "getAsyncRemote" -> remote;
+            case "getUserProperties" -> properties;
+            case "getNegotiatedExtensions" -> List.of();
+            case "isOpen" -> !closed.isDone();
+            case "close" -> {
+                closed.complete((CloseReason) args[0]);
+                yield null;
+            }
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
+    private interface Call {
+        Object answer(String method, Object[] args);
+    }
+
+    private static <T> T proxy(Class<T> type, Call call) {
+        return type.cast(Proxy.newProxyInstance(HubReplayTest.class.getClassLoader(), new Class<?>[]{type},
+                (p, method, args) -> switch (method.getName()) {
+                    case "hashCode" -> System.identityHashCode(p);
+                    case "equals" -> p == args[0];
+                    case "toString" -> type.getSimpleName() + " of HubReplayTest";
+                    default -> call.answer(method.getName(), args == null ? new Object[0] : args);
+                }));
+    }
+}
