@@ -363,7 +363,7 @@ final class Sockets implements AutoCloseable {
         String path;
         /** The channel it is subscribed to, to resubscribe to after a reconnection; null when none. */
         String channelName;
-        String key = Base64.getEncoder().encodeToString(randomBytes());
+        String key = handshakeKey();
         SocketChannel channel;
         SelectionKey selectionKey;
         boolean open;
@@ -535,9 +535,7 @@ final class Sockets implements AutoCloseable {
                 case 8 -> {
                     int code = length >= 2 ? ((a[from] & 0xff) << 8) | (a[from + 1] & 0xff) : 1005;
                     if (!closing) {
-                        closedByServer.incrementAndGet();
-                        closeCodes.computeIfAbsent(code, k -> new AtomicInteger()).incrementAndGet();
-                        byServer = true;
+                        closedByServer(code);
                         write(ByteBuffer.wrap(closeFrame(code)));
                     }
                     closing = true;
@@ -606,9 +604,7 @@ final class Sockets implements AutoCloseable {
                 return;
             }
             if (!closing) {
-                closedByServer.incrementAndGet();
-                closeCodes.computeIfAbsent(1006, k -> new AtomicInteger()).incrementAndGet();
-                byServer = true;
+                closedByServer(1006);
             }
             closing = true;
             channel.close();
@@ -627,15 +623,20 @@ final class Sockets implements AutoCloseable {
                 }
                 failed.incrementAndGet();
             } else if (!closing) {
-                closedByServer.incrementAndGet();
-                closeCodes.computeIfAbsent(1006, k -> new AtomicInteger()).incrementAndGet();
-                byServer = true;
+                closedByServer(1006);
             }
             closing = true;
             abort();
             if (byServer) {
                 reconnectLater();
             }
+        }
+
+        /** The server closed it with {@code code} (1006: dropped it): counted, and it will reconnect. */
+        private void closedByServer(int code) {
+            closedByServer.incrementAndGet();
+            closeCodes.computeIfAbsent(code, k -> new AtomicInteger()).incrementAndGet();
+            byServer = true;
         }
 
         /** After a backoff with jitter, unless the generator is shutting down or it never subscribed. */
@@ -667,7 +668,7 @@ final class Sockets implements AutoCloseable {
             restLength = 0;
             pending = null;
             path = "/ws";
-            key = Base64.getEncoder().encodeToString(randomBytes());
+            key = handshakeKey();
             start();
         }
 
@@ -701,10 +702,11 @@ final class Sockets implements AutoCloseable {
         return -1;
     }
 
-    private static byte[] randomBytes() {
+    /** A fresh {@code Sec-WebSocket-Key}: 16 random bytes in base64. */
+    private static String handshakeKey() {
         byte[] b = new byte[16];
         ThreadLocalRandom.current().nextBytes(b);
-        return b;
+        return Base64.getEncoder().encodeToString(b);
     }
 
     /** A client frame: masked, with the all-zero mask, which leaves the payload as it is. */

@@ -247,14 +247,9 @@ final class TyrusFrames {
      * queue while that queue has room ({@code canWrite}), else written to the socket. So a client
      * that reads slowly backs frames up in its {@code Connection}'s bounded queue, where the
      * hub's backpressure sees them, and one that stops reading is closed by that queue's limits.
-     */
-    void send(ByteBuffer frames) {
-        send(frames, false);
-    }
-
-    /**
-     * As {@link #send(ByteBuffer)}; {@code pooled}: {@code frames} came from {@link WriteBuffers#SHARED}
-     * and goes back to it once Grizzly has finished writing it (never when Tyrus writes it).
+     * <p>
+     * {@code pooled}: {@code frames} came from {@link WriteBuffers#SHARED} and goes back to it once
+     * Grizzly has finished writing it (never when Tyrus writes it).
      */
     void send(ByteBuffer frames, boolean pooled) {
         if (grizzly == null && !grizzlyMissing) {
