@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -154,20 +158,23 @@ public final class Benchmark {
      * the next run's inserts and commits slower: single POSTs moved between 1,300 and 2,700 a second
      * between runs of one commit with 7 million events and 3.4 GB of change log left behind.)
      */
-    private void createSchema(String schema) throws java.sql.SQLException {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(options.dbUrl, options.dbUser, options.dbPassword);
-             java.sql.Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
+    private void createSchema(String schema) throws SQLException {
+        execute("CREATE SCHEMA " + schema);
         out.println("PostgreSQL: this run's store is the new schema " + schema + " of " + options.dbUrl + ", dropped at the end");
     }
 
     private void dropSchema(String schema) {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(options.dbUrl, options.dbUser, options.dbPassword);
-             java.sql.Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA " + schema + " CASCADE");
-        } catch (java.sql.SQLException e) {
+        try {
+            execute("DROP SCHEMA " + schema + " CASCADE");
+        } catch (SQLException e) {
             out.println("WARNING: could not drop the schema " + schema + ": " + e.getMessage());
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(options.dbUrl, options.dbUser, options.dbPassword);
+             Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 

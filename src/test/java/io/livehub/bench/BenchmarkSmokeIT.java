@@ -5,7 +5,13 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,6 +54,18 @@ class BenchmarkSmokeIT {
         assertTrue(text.contains("BENCH {\"store\":\"postgresql\",\"scenario\":\"fanout-5x20\""), text);
         assertTrue(text.contains("| store") && text.contains("deliveries_per_cpu_s"), "the tables are printed");
         assertFalse(text.contains("\"p99_ms\":-"), "latencies were measured");
+
+        Matcher schema = Pattern
+                .compile("PostgreSQL: this run's store is the new schema (livehub_bench_[a-z0-9]+) ").matcher(text);
+        assertTrue(schema.find(), "the run had a schema of its own: " + text);
+        try (Connection c = DriverManager.getConnection(options.dbUrl(), options.dbUser(), options.dbPassword());
+             PreparedStatement q = c.prepareStatement("SELECT count(*) FROM pg_namespace WHERE nspname = ?")) {
+            q.setString(1, schema.group(1));
+            try (ResultSet rs = q.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getInt(1), "the run's schema " + schema.group(1) + " is dropped at its end");
+            }
+        }
     }
 
     /**
