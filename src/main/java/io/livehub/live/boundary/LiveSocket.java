@@ -86,7 +86,7 @@ public class LiveSocket {
     public void open(Session session) {
         if (session.getUserProperties().get(Handshake.REFUSED) instanceof String reason) {
             LOG.info("WebSocket connection " + session.getId() + " refused: " + reason);
-            close(session, CloseCodes.POLICY, reason);
+            hub.refuse(session, CloseCodes.POLICY, reason);
             return;
         }
         Caller caller = caller(session);
@@ -97,7 +97,7 @@ public class LiveSocket {
         if (c == null) {
             LOG.warning("WebSocket connection " + session.getId() + " refused: too many connections"
                     + (caller == null ? "" : " (server-wide or for user " + caller.name() + ")"));
-            close(session, CloseCodes.TRY_AGAIN_LATER, "too many connections");
+            hub.refuse(session, CloseCodes.TRY_AGAIN_LATER, "too many connections");
             return;
         }
         session.getUserProperties().put(CONNECTION, c);

@@ -108,6 +108,14 @@ public class Hub {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
     private long keptAliveAt;
+    /** Sessions refused in {@code @OnOpen} and sent a close frame: closed here if the client has not answered it by then. */
+    private final Map<Session, Refusal> refused = new ConcurrentHashMap<>();
+
+    private record Refusal(int code, String reason, long closeAt) {
+    }
+
+    /** How long a refused client has to answer the close frame before the server closes the connection itself. */
+    static final long REFUSED_ANSWER_MILLIS = 5000;
     private final Traffic traffic = new Traffic();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
@@ -429,6 +437,16 @@ public class Hub {
             return;
         }
         keptAliveAt = now;
+        refused.entrySet().removeIf(r -> {
+            Session session = r.getKey();
+            if (session.isOpen() && now >= r.getValue().closeAt) {
+                LOG.info("WebSocket connection " + session.getId() + " did not answer its refusal within "
+                        + REFUSED_ANSWER_MILLIS + " ms: closing it");
+                executor.execute(() -> closeQuietly(session, r.getValue().code, r.getValue().reason));
+                return true;
+            }
+            return !session.isOpen();
+        });
         for (Connection c : connections.values()) {
             if (c.session().getUserProperties().get(EXPIRES_AT) instanceof Long expiresAt && now >= expiresAt) {
                 LOG.info("Connection " + c.id() + ": its token expired; closing it with " + CloseCodes.TOKEN_EXPIRED);
@@ -512,6 +530,23 @@ public class Hub {
             return answer.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the dispatcher did not answer", e);
+        }
+    }
+
+    /**
+     * Refuses a session in {@code @OnOpen} with a close code of the contract. It only sends the
+     * close frame: the client's answer closes the connection, on the thread that reads it. Closing
+     * it from the server (in {@code @OnOpen} or, tried too, a moment later from another thread)
+     * races the client's answer on Payara: about one refusal in 250-1000 had Catalina recycle the
+     * upgrade's request under a read callback still to run, and a later HTTP request on another
+     * connection got an HTML 500 ("Response has not been set"; Payara issue 5432 is of this kind).
+     * A client that does not answer within {@link #REFUSED_ANSWER_MILLIS} is closed by the server.
+     */
+    public void refuse(Session session, int code, String reason) {
+        if (TyrusFrames.sendClose(session, code, reason)) {
+            refused.put(session, new Refusal(code, reason, System.currentTimeMillis() + REFUSED_ANSWER_MILLIS));
+        } else {
+            closeQuietly(session, code, reason);
         }
     }
 

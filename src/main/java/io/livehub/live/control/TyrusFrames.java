@@ -11,6 +11,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -136,6 +137,40 @@ final class TyrusFrames {
         } catch (IllegalAccessException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Writes a close frame ({@code code}, {@code reason}) to a session without closing the
+     * connection: the client answers with its own, and Tyrus closes the connection as it does for
+     * a close the client starts, on the thread reading it. False where Tyrus's internals are not
+     * there; the caller then closes the session itself.
+     */
+    static boolean sendClose(Session session, int code, String reason) {
+        try {
+            Object remote = session.getAsyncRemote();
+            Internals found = internals(remote.getClass());
+            if (found.webSocket() == null || !found.webSocket().getDeclaringClass().isInstance(remote)) {
+                return false;
+            }
+            Object webSocket = found.webSocket().get(remote);
+            if (webSocket == null) {
+                return false;
+            }
+            found.sendRawFrame().invoke(webSocket, closeFrame(code, reason));
+            return true;
+        } catch (Throwable notSent) {
+            LOG.fine(() -> "A close frame could not be written to session " + session.getId() + ": " + notSent);
+            return false;
+        }
+    }
+
+    /** A close frame as a server sends it (unmasked); the reason is cut to the 123 bytes a control frame has room for. */
+    static ByteBuffer closeFrame(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(text.length, 123);
+        ByteBuffer frame = ByteBuffer.allocate(4 + length);
+        frame.put((byte) 0x88).put((byte) (2 + length)).putShort((short) code).put(text, 0, length);
+        return frame.flip();
     }
 
     /**

@@ -2,21 +2,28 @@ package io.livehub.live.boundary;
 
 import io.livehub.support.Api;
 import io.livehub.support.LiveClient;
+import io.livehub.support.RawSocket;
 import io.livehub.support.ServerProcess;
 import io.livehub.support.TestTokens;
 import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.Test;
 
+import java.io.EOFException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The server-wide WebSocket limit ({@code livehub.ws.max-connections}, 3 here, on a server of its
  * own): beyond it, any user's connection is closed with 1013, and a place given back is taken again.
+ * The server only sends the close frame, and closes the connection itself when the client does not
+ * answer it (see {@code Hub.refuse}).
  * The per-user limit is tested in {@code SecurityIT}.
  */
 class ConnectionLimitIT {
@@ -43,6 +50,18 @@ class ConnectionLimitIT {
                     assertEquals("too many connections", refused.getReasonPhrase());
                 }
                 assertEquals(LIMIT, connections(admin), "the refused connection is not kept");
+
+                try (RawSocket silent = RawSocket.connect(server.base(), "token=" + subscriber("silent"), 65536)) {
+                    assertEquals(1013, silent.awaitCloseCode());
+                    long refusedAt = System.nanoTime();
+                    assertThrows(EOFException.class, () -> {
+                        while (true) {
+                            silent.next();
+                        }
+                    }, "the server closes a refused client that does not answer its close frame");
+                    assertTrue(System.nanoTime() - refusedAt >= TimeUnit.SECONDS.toNanos(3),
+                            "after giving it time to answer (5 s), not at once");
+                }
 
                 LiveClient leaving = clients.remove(0);
                 leaving.close();

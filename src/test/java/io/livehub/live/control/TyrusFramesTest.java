@@ -2,9 +2,12 @@ package io.livehub.live.control;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +45,20 @@ class TyrusFramesTest {
         assertFalse(TyrusFrames.passThrough(unknown));
         assertFalse(TyrusFrames.passThrough(PAYARA_HTTP.subList(1, PAYARA_HTTP.size())), "no transport filter first");
         assertFalse(TyrusFrames.passThrough(List.of()));
+    }
+
+    @Test
+    void aCloseFrameCarriesItsCodeAndAReasonCutToWhatAControlFrameHolds() {
+        ByteBuffer frame = TyrusFrames.closeFrame(1013, "too many connections");
+        assertEquals(0x88, frame.get() & 0xff, "FIN and opcode 8, unmasked");
+        assertEquals(2 + 20, frame.get());
+        assertEquals(1013, frame.getShort());
+        byte[] reason = new byte[frame.remaining()];
+        frame.get(reason);
+        assertEquals("too many connections", new String(reason, StandardCharsets.UTF_8));
+
+        ByteBuffer cut = TyrusFrames.closeFrame(1008, "x".repeat(300));
+        assertEquals(125, cut.get(1), "a control frame's payload is at most 125 bytes");
+        assertEquals(4 + 123, cut.remaining());
     }
 }
