@@ -67,6 +67,10 @@ public final class Connection {
     private volatile int inFlightFrames;
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
+    /** A close frame is queued: nothing more is taken, nothing queued after it is written, no more pings. */
+    private volatile boolean closing;
+    /** The close frame has been handed to the container (this connection's sender only). */
+    private volatile boolean closeWritten;
     private final LongAdder sent = new LongAdder();
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private volatile Thread waitingForRoom;
@@ -122,7 +126,7 @@ public final class Connection {
      * everything it has for this connection, so that several frames can leave in one write.
      */
     boolean offer(Frame frame) {
-        if (failed.get()) {
+        if (failed.get() || closing) {
             traffic.dropped.increment();
             return false;
         }
@@ -159,7 +163,7 @@ public final class Connection {
         thread.setContextClassLoader(PLATFORM);
         PUMPING.set(this);
         try {
-            while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
+            while (!queue.isEmpty() && !closeWritten && sending.compareAndSet(false, true)) {
                 if (!(frames == null ? sendOne() : sendAll())) {
                     return;
                 }
@@ -190,8 +194,15 @@ public final class Connection {
         }
     }
 
-    /** Tyrus: every queued frame (up to a write's worth) in one buffer, and the acknowledgement ping when due. */
+    /**
+     * Tyrus: every queued frame (up to a write's worth) in one buffer, and the acknowledgement ping
+     * when due; a close frame ends the batch, and the connection's writing.
+     */
     private boolean sendAll() {
+        if (closeWritten) {
+            sending.set(false);
+            return true;
+        }
         Frame first = queue.poll();
         if (first == null) {
             sending.set(false);
@@ -201,11 +212,12 @@ public final class Connection {
         int count = 1;
         ByteBuffer buffer;
         boolean pooled = true;
-        Frame second = queue.peek() == null ? null : queue.poll();
+        Frame second = first.isClose() || queue.peek() == null ? null : queue.poll();
         if (second == null) {
-            byte[] ping = pingDue(chars);
+            byte[] ping = first.isClose() ? null : pingDue(chars);
             pooled = ping != null;
             buffer = ping == null ? ByteBuffer.wrap(first.wire()) : join(List.of(first), ping);
+            closeWritten = first.isClose();
         } else {
             List<Frame> batch = new ArrayList<>();
             batch.add(first);
@@ -213,14 +225,17 @@ public final class Connection {
             chars += second.length();
             count = 2;
             int bytes = first.wire().length + second.wire().length;
+            boolean close = second.isClose();
             Frame next;
-            while (bytes < MAX_WRITE_BYTES && (next = queue.poll()) != null) {
+            while (!close && bytes < MAX_WRITE_BYTES && (next = queue.poll()) != null) {
                 batch.add(next);
                 chars += next.length();
                 bytes += next.wire().length;
                 count++;
+                close = next.isClose();
             }
-            buffer = join(batch, pingDue(chars));
+            buffer = join(batch, close ? null : pingDue(chars));
+            closeWritten = close;
         }
         traffic.backlog.add(-count);
         inFlight = chars;
@@ -282,7 +297,7 @@ public final class Connection {
         sent.add(inFlightFrames);
         traffic.sent.add(inFlightFrames);
         long position = sentChars.addAndGet(inFlight);
-        if (position - pingedChars.get() >= PING_EVERY_CHARS) {
+        if (position - pingedChars.get() >= PING_EVERY_CHARS && !closing) {
             ping(position, false);
         }
         Thread waiting = waitingForRoom;
@@ -349,7 +364,7 @@ public final class Connection {
         if (pinged != 0 && now - pinged > timeout) {
             return false;
         }
-        if (pinged == 0 && now - pongAt >= interval) {
+        if (pinged == 0 && now - pongAt >= interval && !closing) {
             ping(sentChars.get(), true);
         }
         return true;
@@ -376,8 +391,32 @@ public final class Connection {
         }
     }
 
+    /**
+     * Queues a close frame after what is queued, where frames go to the container pre-built
+     * (Tyrus), and takes nothing more: the client's answer to it closes the connection, on the
+     * thread that reads it (see {@code Hub.refuse} for why the server does not close it itself).
+     * Also after the connection failed (a slow consumer: it goes once the write in flight is
+     * finished, if ever). False on the portable path, where the caller closes the session.
+     */
+    boolean closeAfterQueued(int code, String reason) {
+        if (frames == null || closing) {
+            return frames != null;
+        }
+        closing = true;
+        queue.add(Frame.close(code, reason));
+        queued.incrementAndGet();
+        traffic.backlog.increment();
+        pump();
+        return true;
+    }
+
     public boolean isOpen() {
-        return !failed.get() && session.isOpen();
+        return !failed.get() && !closing && session.isOpen();
+    }
+
+    /** A close frame is queued or out (see {@link #closeAfterQueued}). */
+    boolean isClosing() {
+        return closing;
     }
 
     public String id() {

@@ -13,13 +13,34 @@ public final class Frame {
     private volatile String text;
     private Supplier<String> source;
     private volatile byte[] wire;
+    private final boolean close;
 
     public Frame(String text) {
         this.text = text;
+        this.close = false;
     }
 
     private Frame(Supplier<String> source) {
         this.source = source;
+        this.close = false;
+    }
+
+    private Frame(byte[] wire) {
+        this.text = "";
+        this.wire = wire;
+        this.close = true;
+    }
+
+    /** A close frame (pre-built only: the portable path closes the session instead); nothing follows it. */
+    static Frame close(int code, String reason) {
+        java.nio.ByteBuffer frame = TyrusFrames.closeFrame(code, reason);
+        byte[] wire = new byte[frame.remaining()];
+        frame.get(wire);
+        return new Frame(wire);
+    }
+
+    boolean isClose() {
+        return close;
     }
 
     /** Serialized on first use, once: a change that no connection receives is never serialized. */

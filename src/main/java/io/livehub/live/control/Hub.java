@@ -108,14 +108,14 @@ public class Hub {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
     private long keptAliveAt;
-    /** Sessions refused in {@code @OnOpen} and sent a close frame: closed here if the client has not answered it by then. */
-    private final Map<Session, Refusal> refused = new ConcurrentHashMap<>();
+    /** Sessions sent a close frame: closed here if the client has not answered it by then. */
+    private final Map<Session, Closing> closing = new ConcurrentHashMap<>();
 
-    private record Refusal(int code, String reason, long closeAt) {
+    private record Closing(int code, String reason, long closeAt) {
     }
 
-    /** How long a refused client has to answer the close frame before the server closes the connection itself. */
-    static final long REFUSED_ANSWER_MILLIS = 5000;
+    /** How long a client has to answer the server's close frame before the server closes the connection itself. */
+    static final long CLOSE_ANSWER_MILLIS = 5000;
     private final Traffic traffic = new Traffic();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
@@ -297,7 +297,7 @@ public class Hub {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Replay to connection " + c.id() + " failed", e);
-            closeQuietly(c.session(), CloseCodes.INTERNAL, "replay failed");
+            closeGracefully(c, CloseCodes.INTERNAL, "replay failed");
             return;
         }
         post(() -> {
@@ -437,26 +437,29 @@ public class Hub {
             return;
         }
         keptAliveAt = now;
-        refused.entrySet().removeIf(r -> {
+        closing.entrySet().removeIf(r -> {
             Session session = r.getKey();
             if (session.isOpen() && now >= r.getValue().closeAt) {
-                LOG.info("WebSocket connection " + session.getId() + " did not answer its refusal within "
-                        + REFUSED_ANSWER_MILLIS + " ms: closing it");
+                LOG.info("WebSocket connection " + session.getId() + " did not answer the close frame within "
+                        + CLOSE_ANSWER_MILLIS + " ms: closing it");
                 executor.execute(() -> closeQuietly(session, r.getValue().code, r.getValue().reason));
                 return true;
             }
             return !session.isOpen();
         });
         for (Connection c : connections.values()) {
+            if (c.isClosing()) {
+                continue; // its close frame is out; the client's answer, or the deadline above, ends it
+            }
             if (c.session().getUserProperties().get(EXPIRES_AT) instanceof Long expiresAt && now >= expiresAt) {
                 LOG.info("Connection " + c.id() + ": its token expired; closing it with " + CloseCodes.TOKEN_EXPIRED);
-                executor.execute(() -> closeQuietly(c.session(), CloseCodes.TOKEN_EXPIRED, "token expired"));
+                closeGracefully(c, CloseCodes.TOKEN_EXPIRED, "token expired");
                 continue;
             }
             if (!c.keepAlive(now, pingInterval, pongTimeout)) {
                 LOG.warning("Connection " + c.id() + " did not answer a ping within " + pongTimeout + " ms: closing it with "
                         + CloseCodes.SLOW_CONSUMER);
-                executor.execute(() -> closeQuietly(c.session(), CloseCodes.SLOW_CONSUMER, "no pong"));
+                closeGracefully(c, CloseCodes.SLOW_CONSUMER, "no pong");
             }
         }
     }
@@ -469,7 +472,7 @@ public class Hub {
         if (cause == null) {
             LOG.warning("Connection " + c.id() + " is a slow consumer (" + c.overflow() + "): closing it with "
                     + CloseCodes.SLOW_CONSUMER);
-            executor.execute(() -> closeQuietly(c.session(), CloseCodes.SLOW_CONSUMER, "slow consumer"));
+            closeGracefully(c, CloseCodes.SLOW_CONSUMER, "slow consumer");
         } else {
             LOG.fine(() -> "Connection " + c.id() + " failed to send: " + cause);
             executor.execute(() -> closeQuietly(c.session(), CloseCodes.INTERNAL, "send failed"));
@@ -540,14 +543,29 @@ public class Hub {
      * races the client's answer on Payara: about one refusal in 250-1000 had Catalina recycle the
      * upgrade's request under a read callback still to run, and a later HTTP request on another
      * connection got an HTML 500 ("Response has not been set"; Payara issue 5432 is of this kind).
-     * A client that does not answer within {@link #REFUSED_ANSWER_MILLIS} is closed by the server.
+     * A client that does not answer within {@link #CLOSE_ANSWER_MILLIS} is closed by the server.
      */
     public void refuse(Session session, int code, String reason) {
         if (TyrusFrames.sendClose(session, code, reason)) {
-            refused.put(session, new Refusal(code, reason, System.currentTimeMillis() + REFUSED_ANSWER_MILLIS));
+            closing.put(session, new Closing(code, reason, System.currentTimeMillis() + CLOSE_ANSWER_MILLIS));
         } else {
             closeQuietly(session, code, reason);
         }
+    }
+
+    /**
+     * Closes an open connection the way {@link #refuse} does: a close frame after what is queued
+     * for it, then the client's answer, or the server after {@link #CLOSE_ANSWER_MILLIS}. (A
+     * broken connection and the shutdown close at once: no answer is coming.)
+     */
+    private void closeGracefully(Connection c, int code, String reason) {
+        executor.execute(() -> {
+            if (c.closeAfterQueued(code, reason)) {
+                closing.putIfAbsent(c.session(), new Closing(code, reason, System.currentTimeMillis() + CLOSE_ANSWER_MILLIS));
+            } else {
+                closeQuietly(c.session(), code, reason);
+            }
+        });
     }
 
     /** Closes a connection with a code of the contract; false when there is no such connection. */
@@ -556,7 +574,7 @@ public class Hub {
         if (c == null) {
             return false;
         }
-        executor.execute(() -> closeQuietly(c.session(), code, reason));
+        closeGracefully(c, code, reason);
         return true;
     }
 

@@ -3,14 +3,19 @@ package io.livehub.admin.boundary;
 import io.livehub.support.Api;
 import io.livehub.support.Deployed;
 import io.livehub.support.LiveClient;
+import io.livehub.support.RawSocket;
+import io.livehub.support.TestTokens;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.EOFException;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The admin API under /api/admin/ against a real server and real connections. */
@@ -46,6 +51,27 @@ class AdminIT extends Deployed {
             assertEquals(4500, client.awaitClose().getCloseCode().getCode());
         }
         assertEquals(404, api.delete("api/admin/connections/no-such-connection").statusCode());
+    }
+
+    /** The server sends the close frame and waits for the answer (see {@code Hub.refuse}); a client that never answers is closed after 5 s. */
+    @Test
+    void closesAConnectionThatDoesNotAnswerTheCloseFrameAfterGivingItTime() throws Exception {
+        try (RawSocket silent = RawSocket.connect(api.base(), "channels=" + channel + "&token=" + TestTokens.admin(), 65536)) {
+            RawSocket.Frame frame;
+            do {
+                frame = silent.next();
+            } while (frame.opcode() != 0x1 || !frame.text().contains("subscribed"));
+            String id = mine(channel).getString("id");
+            assertEquals(204, api.delete("api/admin/connections/" + id).statusCode());
+            assertEquals(4500, silent.awaitCloseCode());
+            long closeFrameAt = System.nanoTime();
+            assertThrows(EOFException.class, () -> {
+                while (true) {
+                    silent.next();
+                }
+            }, "the server closes the connection itself when the client does not answer");
+            assertTrue(System.nanoTime() - closeFrameAt >= TimeUnit.SECONDS.toNanos(3), "after giving it time to answer (5 s)");
+        }
     }
 
     @Test
