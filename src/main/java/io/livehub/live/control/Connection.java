@@ -402,6 +402,9 @@ public final class Connection {
         if (frames == null || closing) {
             return frames != null;
         }
+        if (TyrusFrames.closing(session) == null) {
+            return false; // not open any more, or a Tyrus without the internals: closed the usual way
+        }
         closing = true;
         queue.add(Frame.close(code, reason));
         queued.incrementAndGet();

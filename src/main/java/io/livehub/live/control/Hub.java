@@ -442,7 +442,7 @@ public class Hub {
             if (session.isOpen() && now >= r.getValue().closeAt) {
                 LOG.info("WebSocket connection " + session.getId() + " did not answer the close frame within "
                         + CLOSE_ANSWER_MILLIS + " ms: closing it");
-                executor.execute(() -> closeQuietly(session, r.getValue().code, r.getValue().reason));
+                executor.execute(() -> TyrusFrames.closeNow(session, r.getValue().code, r.getValue().reason));
                 return true;
             }
             return !session.isOpen();

@@ -1,7 +1,9 @@
 package io.livehub.live.control;
 
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -21,6 +23,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -81,10 +84,16 @@ final class TyrusFrames {
     }
 
     /** {@code TyrusRemoteEndpoint.webSocket} and {@code TyrusWebSocket.sendRawFrame(ByteBuffer)}, found once. */
-    private record Internals(Field webSocket, MethodHandle sendRawFrame) {
+    /**
+     * Tyrus's internals this class uses: the WebSocket behind a remote endpoint and its raw send;
+     * for closing, its state (null when not found), the values connected and closing, its
+     * {@code onClose(CloseFrame)} and the {@code CloseFrame(CloseReason)} constructor.
+     */
+    private record Internals(Field webSocket, MethodHandle sendRawFrame, Field state, Object connected,
+                             Object closingState, MethodHandle onClose, MethodHandle newCloseFrame) {
     }
 
-    private static final Internals NONE = new Internals(null, null);
+    private static final Internals NONE = new Internals(null, null, null, null, null, null, null);
     private static volatile Internals internals;
 
     private final Session session;
@@ -143,24 +152,65 @@ final class TyrusFrames {
      * Writes a close frame ({@code code}, {@code reason}) to a session without closing the
      * connection: the client answers with its own, and Tyrus closes the connection as it does for
      * a close the client starts, on the thread reading it. False where Tyrus's internals are not
-     * there; the caller then closes the session itself.
+     * there or the session is no longer open; the caller then closes the session itself.
      */
     static boolean sendClose(Session session, int code, String reason) {
+        Object webSocket = closing(session);
+        if (webSocket == null) {
+            return false;
+        }
         try {
-            Object remote = session.getAsyncRemote();
-            Internals found = internals(remote.getClass());
-            if (found.webSocket() == null || !found.webSocket().getDeclaringClass().isInstance(remote)) {
-                return false;
-            }
-            Object webSocket = found.webSocket().get(remote);
-            if (webSocket == null) {
-                return false;
-            }
-            found.sendRawFrame().invoke(webSocket, closeFrame(code, reason));
+            internals.sendRawFrame().invoke(webSocket, closeFrame(code, reason));
             return true;
         } catch (Throwable notSent) {
             LOG.fine(() -> "A close frame could not be written to session " + session.getId() + ": " + notSent);
-            return false;
+            return true; // the session is marked closing: closeNow ends it
+        }
+    }
+
+    /**
+     * Marks the session's Tyrus WebSocket as closing, as Tyrus does when it sends a close frame
+     * itself, so that the client's answer closes the connection rather than being answered with a
+     * second close frame (which browsers refuse: "Close received after close", and the close code
+     * is lost). The WebSocket, or null where the internals are not there or it is not open.
+     */
+    @SuppressWarnings("unchecked")
+    static Object closing(Session session) {
+        try {
+            Object remote = session.getAsyncRemote();
+            Internals found = internals(remote.getClass());
+            if (found.state() == null || !found.webSocket().getDeclaringClass().isInstance(remote)) {
+                return null;
+            }
+            Object webSocket = found.webSocket().get(remote);
+            if (webSocket == null) {
+                return null;
+            }
+            AtomicReference<Object> state = (AtomicReference<Object>) found.state().get(webSocket);
+            return state.compareAndSet(found.connected(), found.closingState()) ? webSocket : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.fine(() -> "Session " + session.getId() + " could not be marked closing: " + e);
+            return null;
+        }
+    }
+
+    /**
+     * Ends a session marked {@link #closing} whose client has not answered: what Tyrus does when
+     * the answer comes (the endpoint's {@code @OnClose}, then the connection closed).
+     */
+    static void closeNow(Session session, int code, String reason) {
+        try {
+            Internals found = internals;
+            Object webSocket = found.webSocket().get(session.getAsyncRemote());
+            Object frame = found.newCloseFrame().invoke(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+            found.onClose().invoke(webSocket, frame);
+        } catch (Throwable e) {
+            LOG.fine(() -> "Session " + session.getId() + " could not be ended the way Tyrus does: " + e);
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+            } catch (IOException | RuntimeException alreadyGone) {
+                LOG.fine(() -> "Closing session " + session.getId() + ": " + alreadyGone);
+            }
         }
     }
 
@@ -243,6 +293,34 @@ final class TyrusFrames {
         }
     };
 
+    /** The internals for closing, when this Tyrus has them; else {@code found} as it is. */
+    private static Internals withClosing(Internals found, Class<?> webSocket) {
+        try {
+            Field state = webSocket.getDeclaredField("state");
+            state.setAccessible(true);
+            Class<?> states = Class.forName(webSocket.getName() + "$State", false, webSocket.getClassLoader());
+            Object connected = null;
+            Object closing = null;
+            for (Object value : states.getEnumConstants()) {
+                String name = ((Enum<?>) value).name();
+                connected = name.equals("CONNECTED") ? value : connected;
+                closing = name.equals("CLOSING") ? value : closing;
+            }
+            Class<?> closeFrame = Class.forName("org.glassfish.tyrus.core.frame.CloseFrame", false, webSocket.getClassLoader());
+            MethodHandle onClose = MethodHandles.publicLookup().findVirtual(webSocket, "onClose",
+                    MethodType.methodType(void.class, closeFrame));
+            MethodHandle newCloseFrame = MethodHandles.publicLookup().findConstructor(closeFrame,
+                    MethodType.methodType(void.class, CloseReason.class));
+            if (connected == null || closing == null || state.getType() != AtomicReference.class) {
+                throw new NoSuchFieldException("the states CONNECTED and CLOSING");
+            }
+            return new Internals(found.webSocket(), found.sendRawFrame(), state, connected, closing, onClose, newCloseFrame);
+        } catch (ReflectiveOperationException | RuntimeException notThisTyrus) {
+            LOG.info("Tyrus without the expected internals for closing (" + notThisTyrus + "): the server closes connections at once");
+            return found;
+        }
+    }
+
     /** Looked up from the container's own classes: the application's class loader may not see Tyrus. */
     private static Internals internals(Class<?> remote) {
         Internals found = internals;
@@ -259,7 +337,8 @@ final class TyrusFrames {
                 field.setAccessible(true);
                 MethodHandle send = MethodHandles.publicLookup().findVirtual(field.getType(), "sendRawFrame",
                         MethodType.methodType(Future.class, ByteBuffer.class));
-                found = new Internals(field, send);
+                found = new Internals(field, send, null, null, null, null, null);
+                found = withClosing(found, field.getType());
             } catch (ReflectiveOperationException | RuntimeException notThisTyrus) {
                 LOG.info("Tyrus without the expected internals (" + notThisTyrus + "): the portable send path is used");
             }
