@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 
 /**
@@ -131,6 +132,21 @@ public final class RawSocket implements AutoCloseable {
             if (f.opcode() == 0x8) {
                 return f.closeCode();
             }
+        }
+    }
+
+    /**
+     * Reads (and drops) frames until the server closes the connection; how long that took. A
+     * server that keeps it open fails this with the socket's read time-out (30 s).
+     */
+    public Duration awaitEnd() throws IOException {
+        long start = System.nanoTime();
+        try {
+            while (true) {
+                next();
+            }
+        } catch (EOFException end) {
+            return Duration.ofNanos(System.nanoTime() - start);
         }
     }
 
