@@ -399,8 +399,11 @@ public final class Connection {
      * finished, if ever). False on the portable path, where the caller closes the session.
      */
     boolean closeAfterQueued(int code, String reason) {
-        if (frames == null || closing) {
-            return frames != null;
+        if (frames == null) {
+            return false;
+        }
+        if (closing) {
+            return true;
         }
         if (TyrusFrames.closing(session) == null) {
             return false; // not open any more, or a Tyrus without the internals: closed the usual way

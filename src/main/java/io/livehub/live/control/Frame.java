@@ -33,10 +33,7 @@ public final class Frame {
 
     /** A close frame (pre-built only: the portable path closes the session instead); nothing follows it. */
     static Frame close(int code, String reason) {
-        java.nio.ByteBuffer frame = TyrusFrames.closeFrame(code, reason);
-        byte[] wire = new byte[frame.remaining()];
-        frame.get(wire);
-        return new Frame(wire);
+        return new Frame(TyrusFrames.closeFrame(code, reason));
     }
 
     boolean isClose() {

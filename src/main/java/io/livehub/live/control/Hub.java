@@ -66,6 +66,8 @@ public class Hub {
     static final long MAX_BACKPRESSURE_MILLIS = 5000;
     /** Session property: when the connection's token expires (ms since the epoch); it is closed then with 4401. */
     public static final String EXPIRES_AT = "livehub.expires-at";
+    /** How long a client has to answer the server's close frame before the server closes the connection itself. */
+    static final long CLOSE_ANSWER_MILLIS = 5000;
 
     @Inject
     History history;
@@ -108,14 +110,11 @@ public class Hub {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
     private long keptAliveAt;
-    /** Sessions sent a close frame: closed here if the client has not answered it by then. */
+    /** Sessions sent a close frame, closed by {@link #keepAlive} if the client has not answered it by {@code closeAt}. */
     private final Map<Session, Closing> closing = new ConcurrentHashMap<>();
 
     private record Closing(int code, String reason, long closeAt) {
     }
-
-    /** How long a client has to answer the server's close frame before the server closes the connection itself. */
-    static final long CLOSE_ANSWER_MILLIS = 5000;
     private final Traffic traffic = new Traffic();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
@@ -547,7 +546,7 @@ public class Hub {
      */
     public void refuse(Session session, int code, String reason) {
         if (TyrusFrames.sendClose(session, code, reason)) {
-            closing.put(session, new Closing(code, reason, System.currentTimeMillis() + CLOSE_ANSWER_MILLIS));
+            awaitAnswer(session, code, reason);
         } else {
             closeQuietly(session, code, reason);
         }
@@ -561,11 +560,16 @@ public class Hub {
     private void closeGracefully(Connection c, int code, String reason) {
         executor.execute(() -> {
             if (c.closeAfterQueued(code, reason)) {
-                closing.putIfAbsent(c.session(), new Closing(code, reason, System.currentTimeMillis() + CLOSE_ANSWER_MILLIS));
+                awaitAnswer(c.session(), code, reason);
             } else {
                 closeQuietly(c.session(), code, reason);
             }
         });
+    }
+
+    /** Its close frame is out: the client's answer ends it, or {@link #keepAlive} after {@link #CLOSE_ANSWER_MILLIS}. */
+    private void awaitAnswer(Session session, int code, String reason) {
+        closing.putIfAbsent(session, new Closing(code, reason, System.currentTimeMillis() + CLOSE_ANSWER_MILLIS));
     }
 
     /** Closes a connection with a code of the contract; false when there is no such connection. */

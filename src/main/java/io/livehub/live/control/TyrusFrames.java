@@ -83,7 +83,6 @@ final class TyrusFrames {
                 && PASS_THROUGH.containsAll(filters);
     }
 
-    /** {@code TyrusRemoteEndpoint.webSocket} and {@code TyrusWebSocket.sendRawFrame(ByteBuffer)}, found once. */
     /**
      * Tyrus's internals this class uses: the WebSocket behind a remote endpoint and its raw send;
      * for closing, its state (null when not found), the values connected and closing, its
@@ -160,7 +159,7 @@ final class TyrusFrames {
             return false;
         }
         try {
-            internals.sendRawFrame().invoke(webSocket, closeFrame(code, reason));
+            internals.sendRawFrame().invoke(webSocket, ByteBuffer.wrap(closeFrame(code, reason)));
             return true;
         } catch (Throwable notSent) {
             LOG.fine(() -> "A close frame could not be written to session " + session.getId() + ": " + notSent);
@@ -215,12 +214,12 @@ final class TyrusFrames {
     }
 
     /** A close frame as a server sends it (unmasked); the reason is cut to the 123 bytes a control frame has room for. */
-    static ByteBuffer closeFrame(int code, String reason) {
+    static byte[] closeFrame(int code, String reason) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         int length = Math.min(text.length, 123);
-        ByteBuffer frame = ByteBuffer.allocate(4 + length);
-        frame.put((byte) 0x88).put((byte) (2 + length)).putShort((short) code).put(text, 0, length);
-        return frame.flip();
+        byte[] payload = new byte[2 + length];
+        ByteBuffer.wrap(payload).putShort((short) code).put(text, 0, length);
+        return Frame.frame(0x88, payload);
     }
 
     /**

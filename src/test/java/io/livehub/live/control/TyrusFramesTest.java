@@ -49,7 +49,7 @@ class TyrusFramesTest {
 
     @Test
     void aCloseFrameCarriesItsCodeAndAReasonCutToWhatAControlFrameHolds() {
-        ByteBuffer frame = TyrusFrames.closeFrame(1013, "too many connections");
+        ByteBuffer frame = ByteBuffer.wrap(TyrusFrames.closeFrame(1013, "too many connections"));
         assertEquals(0x88, frame.get() & 0xff, "FIN and opcode 8, unmasked");
         assertEquals(2 + 20, frame.get());
         assertEquals(1013, frame.getShort());
@@ -57,7 +57,7 @@ class TyrusFramesTest {
         frame.get(reason);
         assertEquals("too many connections", new String(reason, StandardCharsets.UTF_8));
 
-        ByteBuffer cut = TyrusFrames.closeFrame(1008, "x".repeat(300));
+        ByteBuffer cut = ByteBuffer.wrap(TyrusFrames.closeFrame(1008, "x".repeat(300)));
         assertEquals(125, cut.get(1), "a control frame's payload is at most 125 bytes");
         assertEquals(4 + 123, cut.remaining());
     }
