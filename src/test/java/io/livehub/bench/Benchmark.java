@@ -1,6 +1,7 @@
 package io.livehub.bench;
 
 import io.livehub.support.ServerProcess;
+import io.livehub.support.TestTokens;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,13 +27,14 @@ import java.util.regex.Pattern;
 public final class Benchmark {
 
     /** What to run. The full scenarios are fixed by the issue; {@code smoke} shrinks counts and times. */
-    record Options(boolean smoke, List<String> stores, List<String> only, Path work, String dbUrl, String dbUser,
-                   String dbPassword, List<String> extraJvm) {
+    record Options(boolean smoke, List<String> stores, List<String> only, boolean jwt, Path work, String dbUrl,
+                   String dbUser, String dbPassword, List<String> extraJvm) {
 
         static Options from(String[] args) {
             boolean smoke = false;
             List<String> stores = new ArrayList<>(List.of("postgresql", "embedded"));
             List<String> only = new ArrayList<>();
+            boolean jwt = false;
             for (String arg : args) {
                 if (arg.equals("--smoke")) {
                     smoke = true;
@@ -45,14 +48,16 @@ public final class Benchmark {
                     }
                 } else if (arg.startsWith("--only=")) {
                     only = List.of(arg.substring(7).split(","));
+                } else if (arg.equals("--auth=jwt") || arg.equals("--auth=open")) {
+                    jwt = arg.equals("--auth=jwt");
                 } else {
                     throw new IllegalArgumentException("unknown argument " + arg
                             + " (known: --smoke, --stores=postgresql,embedded," + ReferenceHub.NAME
-                            + ", --only=idle,fanout,max,ingest)");
+                            + ", --only=idle,fanout,max,ingest, --auth=open|jwt)");
                 }
             }
             String extra = System.getProperty("bench.server.extra", "").trim();
-            return new Options(smoke, stores, only, Path.of(System.getProperty("bench.dir", "target/bench")),
+            return new Options(smoke, stores, only, jwt, Path.of(System.getProperty("bench.dir", "target/bench")),
                     System.getProperty("livehub.test.db.url", "jdbc:postgresql://127.0.0.1:5432/test"),
                     System.getProperty("livehub.test.db.user", "postgres"),
                     System.getProperty("livehub.test.db.password", ""),
@@ -74,11 +79,13 @@ public final class Benchmark {
     private ReferenceHub reference;
     private Proc serverProc;
     private int port;
+    private final String token;
 
     Benchmark(Options options, PrintStream out) {
         this.options = options;
         this.out = out;
         this.report = new Report(out);
+        this.token = options.jwt ? TestTokens.mint("bench", List.of("admin"), null, TimeUnit.DAYS.toSeconds(1)) : null;
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,6 +108,10 @@ public final class Benchmark {
         if (!options.extraJvm.isEmpty()) {
             out.println("added for this run only: " + String.join(" ", options.extraJvm));
         }
+        out.println(options.jwt
+                ? "authentication: livehub.auth.mode=jwt, every POST and handshake with an RS256 token (the reference hub checks none);"
+                + " livehub.ws.max-connections-per-user=" + MAX_CONNECTIONS + ", since every connection is the token's one user"
+                : "authentication: livehub.auth.mode=open (none; --auth=jwt for the default mode)");
         out.println("open-files limit of this process: " + openFilesLimit() + " (the server inherits it)");
         for (String s : options.stores) {
             store = s;
@@ -121,7 +132,15 @@ public final class Benchmark {
         Files.createDirectories(options.work);
         List<String> jvm = new ArrayList<>(flags);
         jvm.addAll(options.extraJvm);
-        List<String> properties = new ArrayList<>(List.of("livehub.auth.mode=open"));
+        List<String> properties = new ArrayList<>();
+        if (options.jwt) {
+            properties.add("livehub.auth.mode=jwt");
+            properties.addAll(List.of(TestTokens.serverProperties()));
+            // every connection is the one user of the benchmark's token, 10,000 of them at most
+            properties.add("livehub.ws.max-connections-per-user=" + MAX_CONNECTIONS);
+        } else {
+            properties.add("livehub.auth.mode=open");
+        }
         String schema = null;
         if (store.equals("postgresql")) {
             schema = "livehub_bench_" + run;
@@ -197,6 +216,8 @@ public final class Benchmark {
     }
 
     static final double GENERATOR_BOUND = 0.8;
+    /** The most connections a scenario opens (10,000 held). */
+    static final int MAX_CONNECTIONS = 10_000;
 
     /** The JVM flags of {@code mvn -Pstart}: the start profile's java arguments before {@code -jar}. */
     static List<String> serverJvmFlags() throws IOException {
@@ -256,6 +277,11 @@ public final class Benchmark {
 
     int port() {
         return port;
+    }
+
+    /** The token every request and handshake carries with {@code --auth=jwt} (an admin's), else null. */
+    String token() {
+        return token;
     }
 
     Proc serverProc() {

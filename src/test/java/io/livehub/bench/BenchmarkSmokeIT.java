@@ -69,6 +69,33 @@ class BenchmarkSmokeIT {
     }
 
     /**
+     * {@code --auth=jwt} measures the default mode: the server verifies a token on every POST and
+     * handshake, and the generator sends one (a request without it would be refused: 401 counts as an
+     * error, a refused handshake fails the scenario).
+     */
+    @Test
+    void jwtModeCarriesATokenOnEveryRequestAndHandshake() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(printed, System.out), true, StandardCharsets.UTF_8);
+        Benchmark.Options options = Benchmark.Options.from(new String[]{"--smoke", "--stores=embedded", "--auth=jwt"});
+        Report report = new Benchmark(options, out).run();
+
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("authentication: livehub.auth.mode=jwt"), "the mode is printed");
+        List<Report.Row> ingest = report.rows().stream().filter(r -> r.kind.equals("ingest")).toList();
+        assertEquals(2, ingest.size());
+        for (Report.Row row : ingest) {
+            assertEquals(0L, row.get("errors"), () -> "errors in " + row.json());
+            assertEquals(true, row.get("seq_gap_free"), () -> "seqs of " + row.json());
+        }
+        List<Report.Row> fanOut = report.rows().stream().filter(r -> r.kind.equals("fanout")).toList();
+        assertEquals(4, fanOut.size());
+        for (Report.Row row : fanOut) {
+            assertEquals(0L, row.get("missing"), () -> "missing in " + row.json());
+            assertTrue((Long) row.get("deliveries") > 0, () -> "nothing delivered in " + row.json());
+        }
+    }
+
+    /**
      * The point of comparison still runs under the same generator: the Node.js hub answers every
      * scenario, delivers everything once and in order, and tells its heap.
      */

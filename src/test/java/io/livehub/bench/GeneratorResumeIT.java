@@ -35,7 +35,7 @@ class GeneratorResumeIT {
         ServerProcess.Place place = ServerProcess.place("generator-resume");
         try (ServerProcess server = new ServerProcess(place.log(), "livehub.data.dir=" + place.dataDir(),
                 "livehub.auth.mode=open", "livehub.ws.queue.max-messages=64", "livehub.ws.queue.max-bytes=" + MAX_UNREAD).start();
-             Sockets sockets = new Sockets(server.base().getPort(), 1, 4096)) {
+             Sockets sockets = new Sockets(server.base().getPort(), null, 1, 4096)) {
             int port = server.base().getPort();
             String channel = "resume-" + System.nanoTime();
             sockets.connect(SUBSCRIBERS, channel, 60_000);
@@ -76,7 +76,7 @@ class GeneratorResumeIT {
 
     /** One round of single POSTs; how many were accepted, every one of them. */
     private static long publish(int port, String channel) throws InterruptedException {
-        Publisher.Published p = new Publisher(port, channel).atRate(1000, ROUND, 4);
+        Publisher.Published p = new Publisher(port, null, channel).atRate(1000, ROUND, 4);
         assertEquals(0, p.errors.get(), () -> "publishing failed: " + p.lastError);
         return p.accepted.get();
     }

@@ -16,6 +16,8 @@ import java.util.Arrays;
 final class Http implements AutoCloseable {
 
     private final int port;
+    /** The {@code Authorization} header line, or empty. */
+    private final String authorization;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -23,8 +25,10 @@ final class Http implements AutoCloseable {
     int status;
     int length;
 
-    Http(int port) {
+    /** With {@code token} (may be null) sent as {@code Authorization: Bearer} on every request. */
+    Http(int port, String token) {
         this.port = port;
+        this.authorization = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
     }
 
     /** POSTs JSON; afterwards {@link #status} and the answer in {@link #body()} up to {@link #length}. */
@@ -44,7 +48,7 @@ final class Http implements AutoCloseable {
                     open();
                 }
                 StringBuilder head = new StringBuilder(160).append(method).append(' ').append(path)
-                        .append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\n");
+                        .append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\n").append(authorization);
                 if (json != null) {
                     head.append("Content-Type: application/json\r\nContent-Length: ").append(json.length).append("\r\n");
                 }

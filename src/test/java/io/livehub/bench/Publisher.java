@@ -18,6 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 final class Publisher {
 
     private final int port;
+    private final String token;
     private final String channel;
 
     /** What was published: accepted events, refused or failed requests, and the seqs answered. */
@@ -51,8 +52,10 @@ final class Publisher {
         }
     }
 
-    Publisher(int port, String channel) {
+    /** POSTs to {@code channel}, with {@code token} (may be null) as {@code Authorization: Bearer}. */
+    Publisher(int port, String token, String channel) {
         this.port = port;
+        this.token = token;
         this.channel = channel;
     }
 
@@ -134,7 +137,7 @@ final class Publisher {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread thread = new Thread(() -> {
-                try (Http http = new Http(port)) {
+                try (Http http = new Http(port, token)) {
                     work.run(http);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);

@@ -28,7 +28,7 @@ final class Scenarios {
     void all() throws Exception {
         Benchmark.Options o = bench.options();
         if (o.runs("idle")) {
-            idle(smoke ? 20 : 5000, smoke ? 40 : 10_000);
+            idle(smoke ? 20 : 5000, smoke ? 40 : Benchmark.MAX_CONNECTIONS);
         }
         if (!smoke && (o.runs("fanout") || o.runs("max") || o.runs("ingest"))) {
             warmUp();
@@ -73,7 +73,7 @@ final class Scenarios {
     private void warmUp() throws Exception {
         String rates = compiled(bench.channel("warm-up"), 1, 4);
         out.printf(Locale.ROOT, "warm-up (not reported): single POSTs, 16 in flight, rounds of 5 s: %s%n", rates);
-        new Publisher(bench.port(), bench.channel("warm-up")).flat(16, 50, 5);
+        new Publisher(bench.port(), bench.token(), bench.channel("warm-up")).flat(16, 50, 5);
         out.println("warm-up (not reported): batches of 50 for 5 s; then 1000 subscribers at 100 events/s for 10 s");
         fanOut("warm-up", 1000, 100, 10, false);
     }
@@ -104,7 +104,7 @@ final class Scenarios {
         int round = 0;
         while (round < 36 && (round < minRounds || jit >= 0.05)) {
             double compiled = server.jitSeconds(); // 0 for the reference hub: it has no C2 threads
-            long rate = new Publisher(bench.port(), channel).flat(16, batch, 5).accepted.get() / 5;
+            long rate = new Publisher(bench.port(), bench.token(), channel).flat(16, batch, 5).accepted.get() / 5;
             jit = (server.jitSeconds() - compiled) / 5;
             rates.append(round++ == 0 ? "" : ", ").append(rate);
         }
@@ -116,11 +116,11 @@ final class Scenarios {
     /** Fixed rate: {@code subscribers} on one channel, {@code rate} single POSTs a second for {@code seconds}. */
     private void fanOut(String name, int subscribers, int rate, int seconds, boolean report) throws Exception {
         String channel = bench.channel(name);
-        try (Sockets sockets = new Sockets(bench.port(), SOCKET_THREADS)) {
+        try (Sockets sockets = new Sockets(bench.port(), bench.token(), SOCKET_THREADS, 0)) {
             sockets.connect(subscribers, channel, CONNECT_TIMEOUT_MS);
             sockets.awaitSubscribed(subscribers, CONNECT_TIMEOUT_MS);
             Meter meter = new Meter(bench.serverProc());
-            Publisher.Published p = new Publisher(bench.port(), channel).atRate(rate, rate * seconds, RATE_THREADS);
+            Publisher.Published p = new Publisher(bench.port(), bench.token(), channel).atRate(rate, rate * seconds, RATE_THREADS);
             delivered(name, subscribers, sockets, p, meter, report, Integer.toString(rate), 1);
         }
     }
@@ -128,11 +128,11 @@ final class Scenarios {
     /** As fast as the server accepts: 16 requests in flight, single events or batches. */
     private void maxFanOut(String name, int subscribers, int batch, double seconds) throws Exception {
         String channel = bench.channel(name);
-        try (Sockets sockets = new Sockets(bench.port(), SOCKET_THREADS)) {
+        try (Sockets sockets = new Sockets(bench.port(), bench.token(), SOCKET_THREADS, 0)) {
             sockets.connect(subscribers, channel, CONNECT_TIMEOUT_MS);
             sockets.awaitSubscribed(subscribers, CONNECT_TIMEOUT_MS);
             Meter meter = new Meter(bench.serverProc());
-            Publisher.Published p = new Publisher(bench.port(), channel).flat(16, batch, seconds);
+            Publisher.Published p = new Publisher(bench.port(), bench.token(), channel).flat(16, batch, seconds);
             delivered(name, subscribers, sockets, p, meter, true, "max", batch);
         }
     }
@@ -178,7 +178,7 @@ final class Scenarios {
     private void ingest(String name, int batch, double seconds) throws Exception {
         String channel = bench.channel(name);
         Meter meter = new Meter(bench.serverProc());
-        Publisher.Published p = new Publisher(bench.port(), channel).flat(16, batch, seconds);
+        Publisher.Published p = new Publisher(bench.port(), bench.token(), channel).flat(16, batch, seconds);
         Meter.Reading m = meter.read(System.nanoTime());
         Report.Row row = new Report.Row("ingest", bench.store(), name)
                 .put("batch", batch).put("in_flight", 16)
@@ -202,7 +202,7 @@ final class Scenarios {
         long rss0 = proc.rssBytes();
         histogram("before");
         idleRow("idle-before", 0, rss0, heap0, 0, 0, null, 0);
-        try (Sockets sockets = new Sockets(bench.port(), SOCKET_THREADS)) {
+        try (Sockets sockets = new Sockets(bench.port(), bench.token(), SOCKET_THREADS, 0)) {
             sockets.connect(count, null, CONNECT_TIMEOUT_MS);
             Thread.sleep(1000);
             long heap1 = bench.heapAfterGc();
@@ -217,7 +217,7 @@ final class Scenarios {
 
             sockets.connect(held - count, channel, CONNECT_TIMEOUT_MS);
             sockets.awaitSubscribed(held, CONNECT_TIMEOUT_MS);
-            Publisher.Published p = new Publisher(bench.port(), channel).atRate(1, 1, 1);
+            Publisher.Published p = new Publisher(bench.port(), bench.token(), channel).atRate(1, 1, 1);
             sockets.awaitDeliveries(() -> sockets.deliveries() >= (long) held * p.accepted.get(), DRAIN_QUIET_MS);
             long heap3 = bench.heapAfterGc();
             long rss3 = proc.rssBytes();

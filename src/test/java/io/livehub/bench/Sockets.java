@@ -43,6 +43,8 @@ final class Sockets implements AutoCloseable {
     private static final int RESUME_MAX_TRIES = 10;
 
     private final InetSocketAddress server;
+    /** The handshake's {@code Authorization} header line, or empty. */
+    private final String authorization;
     private final List<Loop> loops = new ArrayList<>();
     private final List<Conn> all = new ArrayList<>();
     private final AtomicInteger opened = new AtomicInteger();
@@ -60,13 +62,14 @@ final class Sockets implements AutoCloseable {
     private volatile boolean shuttingDown;
     private volatile String lastFailure;
 
-    Sockets(int port, int threads) throws IOException {
-        this(port, threads, 0);
-    }
-
-    /** With a receive buffer of {@code receiveBuffer} bytes per connection (a test's stalled reader fills it soon). */
-    Sockets(int port, int threads, int receiveBuffer) throws IOException {
+    /**
+     * Connections to {@code port} on {@code threads} event loops, each handshake with {@code token}
+     * (may be null) as {@code Authorization: Bearer}, and a receive buffer of {@code receiveBuffer}
+     * bytes per connection (0: the kernel's; a test's stalled reader fills a small one soon).
+     */
+    Sockets(int port, String token, int threads, int receiveBuffer) throws IOException {
         this.receiveBuffer = receiveBuffer;
+        this.authorization = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
         server = new InetSocketAddress("127.0.0.1", port);
         for (int i = 0; i < threads; i++) {
             Loop loop = new Loop(i);
@@ -413,7 +416,7 @@ final class Sockets implements AutoCloseable {
             interest();
             String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.getPort()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                    + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: livehub.v1\r\n\r\n";
+                    + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: livehub.v1\r\n" + authorization + "\r\n";
             write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
         }
 

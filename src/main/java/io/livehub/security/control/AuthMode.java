@@ -8,11 +8,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class AuthMode {
 
+    static final String KEY = "livehub.auth.mode";
+    static final String JWT = "jwt";
+
     @Inject
-    @ConfigProperty(name = "livehub.auth.mode", defaultValue = "jwt")
+    @ConfigProperty(name = KEY, defaultValue = JWT)
     String mode;
 
     public boolean open() {
+        return open(mode);
+    }
+
+    static boolean open(String mode) {
         return "open".equalsIgnoreCase(mode.trim());
     }
 }
