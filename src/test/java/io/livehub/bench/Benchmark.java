@@ -219,7 +219,10 @@ public final class Benchmark {
     /** The most connections a scenario opens (10,000 held). */
     static final int MAX_CONNECTIONS = 10_000;
 
-    /** The JVM flags of {@code mvn -Pstart}: the start profile's java arguments before {@code -jar}. */
+    /**
+     * The JVM flags of {@code mvn -Pstart}: the start profile's java arguments before {@code -jar},
+     * but the URL it announces (the benchmark's server has a port of its own).
+     */
     static List<String> serverJvmFlags() throws IOException {
         String pom = Files.readString(Path.of(System.getProperty("bench.pom", "pom.xml")));
         Matcher profile = Pattern.compile("<id>start</id>(.*?)</profile>", Pattern.DOTALL).matcher(pom);
@@ -229,7 +232,7 @@ public final class Benchmark {
         List<String> flags = new ArrayList<>();
         Matcher argument = Pattern.compile("<argument>(.*?)</argument>").matcher(profile.group(1));
         while (argument.find() && !argument.group(1).equals("-jar")) {
-            if (argument.group(1).startsWith("-X") || argument.group(1).startsWith("-XX")) {
+            if (argument.group(1).startsWith("-X") || argument.group(1).startsWith("-D") && !argument.group(1).startsWith("-Dlivehub.url=")) {
                 flags.add(argument.group(1));
             }
         }

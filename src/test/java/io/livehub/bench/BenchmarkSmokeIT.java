@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -29,6 +30,8 @@ class BenchmarkSmokeIT {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new TeeStream(printed, System.out), true, StandardCharsets.UTF_8);
         Benchmark.Options options = Benchmark.Options.from(new String[]{"--smoke", "--stores=postgresql"});
+        java.nio.file.Path serverLog = options.work().resolve("server-postgresql.log");
+        long logBefore = Files.exists(serverLog) ? Files.size(serverLog) : 0; // the log is appended to, run after run
         Report report = new Benchmark(options, out).run();
 
         List<Report.Row> fanOut = report.rows().stream().filter(r -> r.kind.equals("fanout")).toList();
@@ -53,6 +56,11 @@ class BenchmarkSmokeIT {
         String text = printed.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("BENCH {\"store\":\"postgresql\",\"scenario\":\"fanout-5x20\""), text);
         assertTrue(text.contains("| store") && text.contains("deliveries_per_cpu_s"), "the tables are printed");
+        // mvn -Pstart's flags, which the benchmark starts the server with, name JSON-P's provider (README, "Run it")
+        assertTrue(text.contains("-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl"), "the flags printed: " + text);
+        byte[] logged = Files.readAllBytes(serverLog);
+        assertFalse(new String(logged, (int) logBefore, logged.length - (int) logBefore, StandardCharsets.UTF_8)
+                .contains("jakarta.json.provider is not set"), "the server found JSON-P's provider by name");
         assertFalse(text.contains("\"p99_ms\":-"), "latencies were measured");
 
         Matcher schema = Pattern

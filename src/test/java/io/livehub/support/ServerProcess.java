@@ -42,11 +42,14 @@ public final class ServerProcess implements AutoCloseable {
         return new Place(Files.createTempDirectory(target, name + "-"), log);
     }
 
+    /** The tests' JVM options: a smaller heap than {@code mvn -Pstart}'s, and its JSON-P provider by name. */
+    public static final List<String> TEST_JVM = List.of("-Xmx512m", "-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl");
+
     public ServerProcess(Path log, String... systemProperties) throws IOException {
-        this(log, List.of("-Xmx512m"), systemProperties);
+        this(log, TEST_JVM, systemProperties);
     }
 
-    /** With these JVM options (heap, GC, a flight recording) instead of the tests' {@code -Xmx512m}. */
+    /** With these JVM options (heap, GC, a flight recording) instead of {@link #TEST_JVM}. */
     public ServerProcess(Path log, List<String> jvmOptions, String... systemProperties) throws IOException {
         this.port = freePort();
         this.log = log;

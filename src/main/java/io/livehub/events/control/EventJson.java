@@ -9,6 +9,7 @@ import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.util.List;
+import java.util.logging.Logger;
 
 /** The wire shape of an event: the same JSON object over REST and inside every message. */
 public final class EventJson {
@@ -19,6 +20,18 @@ public final class EventJson {
      * of a POST (issue 6's profile).
      */
     public static final JsonProvider JSON = JsonProvider.provider();
+
+    /** JSON-P 2.1's system property naming the provider class, read once, when the API is first used. */
+    public static final String PROVIDER_PROPERTY = "jakarta.json.provider";
+
+    static {
+        if (System.getProperty(PROVIDER_PROPERTY) == null) {
+            // the container's own JSON-P calls (MP-JWT's token parsing, Jersey) still look it up each time
+            Logger.getLogger(EventJson.class.getName()).warning("-D" + PROVIDER_PROPERTY + " is not set: every Json.createX call"
+                    + " outside Livehub scans the class path for the JSON-P provider (a quarter of the CPU of a request"
+                    + " with a token); start the JVM with -D" + PROVIDER_PROPERTY + "=" + JSON.getClass().getName());
+        }
+    }
 
     private EventJson() {
     }
