@@ -28,7 +28,12 @@ final class Http implements AutoCloseable {
     /** With {@code token} (may be null) sent as {@code Authorization: Bearer} on every request. */
     Http(int port, String token) {
         this.port = port;
-        this.authorization = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
+        this.authorization = authorization(token);
+    }
+
+    /** The request header line that carries {@code token}, or nothing without one. */
+    static String authorization(String token) {
+        return token == null ? "" : "Authorization: Bearer " + token + "\r\n";
     }
 
     /** POSTs JSON; afterwards {@link #status} and the answer in {@link #body()} up to {@link #length}. */

@@ -69,7 +69,7 @@ final class Sockets implements AutoCloseable {
      */
     Sockets(int port, String token, int threads, int receiveBuffer) throws IOException {
         this.receiveBuffer = receiveBuffer;
-        this.authorization = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
+        this.authorization = Http.authorization(token);
         server = new InetSocketAddress("127.0.0.1", port);
         for (int i = 0; i < threads; i++) {
             Loop loop = new Loop(i);

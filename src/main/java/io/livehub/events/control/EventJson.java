@@ -9,6 +9,7 @@ import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /** The wire shape of an event: the same JSON object over REST and inside every message. */
@@ -25,12 +26,18 @@ public final class EventJson {
     public static final String PROVIDER_PROPERTY = "jakarta.json.provider";
 
     static {
-        if (System.getProperty(PROVIDER_PROPERTY) == null) {
-            // the container's own JSON-P calls (MP-JWT's token parsing, Jersey) still look it up each time
-            Logger.getLogger(EventJson.class.getName()).warning("-D" + PROVIDER_PROPERTY + " is not set: every Json.createX call"
-                    + " outside Livehub scans the class path for the JSON-P provider (a quarter of the CPU of a request"
-                    + " with a token); start the JVM with -D" + PROVIDER_PROPERTY + "=" + JSON.getClass().getName());
-        }
+        providerWarning(System.getProperty(PROVIDER_PROPERTY)).ifPresent(Logger.getLogger(EventJson.class.getName())::warning);
+    }
+
+    /**
+     * What to warn about when {@code jakarta.json.provider} is {@code configured} as it is: the
+     * container's own JSON-P calls (MP-JWT's token parsing, Jersey) look the provider up each time
+     * without it. Empty when it is set.
+     */
+    static Optional<String> providerWarning(String configured) {
+        return configured != null ? Optional.empty() : Optional.of("-D" + PROVIDER_PROPERTY + " is not set: every Json.createX call"
+                + " outside Livehub scans the class path for the JSON-P provider (a quarter of the CPU of a request"
+                + " with a token); start the JVM with -D" + PROVIDER_PROPERTY + "=" + JSON.getClass().getName());
     }
 
     private EventJson() {

@@ -3,7 +3,6 @@ package io.livehub.live.control;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
-import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -205,11 +204,7 @@ final class TyrusFrames {
             found.onClose().invoke(webSocket, frame);
         } catch (Throwable e) {
             LOG.fine(() -> "Session " + session.getId() + " could not be ended the way Tyrus does: " + e);
-            try {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
-            } catch (IOException | RuntimeException alreadyGone) {
-                LOG.fine(() -> "Closing session " + session.getId() + ": " + alreadyGone);
-            }
+            Hub.closeQuietly(session, code, reason);
         }
     }
 
