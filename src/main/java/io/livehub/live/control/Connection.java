@@ -27,6 +27,13 @@ import java.util.function.Consumer;
  * {@link #send}; frames leave in the order they were queued. A client that stops reading fills
  * its own queue and is reported as a slow consumer; it never holds up another connection.
  * <p>
+ * Flow control: no more than a window of characters is handed to the container ahead of what
+ * the client has proven read by answering a ping (one rides along every
+ * {@value #PING_EVERY_CHARS} characters). The rest waits in the queue, where the hub's
+ * backpressure sees it. Without the window, the kernel's socket buffers (several MB a connection
+ * on loopback) hid a client that read more slowly than it was written to, until the buffers of
+ * a few connections were full and their queues overflowed while most queues were empty.
+ * <p>
  * On Tyrus ({@link TyrusFrames}) one send writes every frame queued by then, pre-built and
  * shared by all receivers, in one buffer, with the acknowledgement ping appended when one is
  * due; elsewhere each frame is one {@code RemoteEndpoint.Async.sendText}.
@@ -50,6 +57,7 @@ public final class Connection {
     private final RemoteEndpoint.Async remote;
     private final int maxQueued;
     private final long maxQueuedChars;
+    private final long window;
     private final Traffic traffic;
     private final BiConsumer<Connection, Throwable> onFailure;
     /** Goes on sending after a send the container finished on another thread than this connection's sender. */
@@ -88,18 +96,31 @@ public final class Connection {
     private volatile long lastWrittenAt;
 
     /**
-     * @param onFailure told once, when the queue overflows (with a null cause) or a send fails
-     * @param resume    called, on the thread that finished a send, to send what is queued next
-     *                  ({@link #flush} on a thread of the caller's choosing)
+     * A connection's bounds: the messages and the characters it may have queued or unread before
+     * it is a slow consumer, and its send window in characters (at least twice
+     * {@value #PING_EVERY_CHARS}, so that a ping is always out when it is full).
      */
-    Connection(Session session, int maxQueued, long maxQueuedChars, Traffic traffic,
+    record Limits(int messages, long chars, long window) {
+
+        Limits {
+            window = Math.max(window, 2 * PING_EVERY_CHARS);
+        }
+    }
+
+    /**
+     * @param onFailure told once, when the queue overflows (with a null cause) or a send fails
+     * @param resume    called, on the thread that finished a send or read a pong, to send what is
+     *                  queued next ({@link #flush} on a thread of the caller's choosing)
+     */
+    Connection(Session session, Limits limits, Traffic traffic,
                BiConsumer<Connection, Throwable> onFailure, Consumer<Connection> resume) {
         this.id = session.getId();
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.frames = TyrusFrames.of(session, this::written, this::fail);
-        this.maxQueued = maxQueued;
-        this.maxQueuedChars = maxQueuedChars;
+        this.maxQueued = limits.messages();
+        this.maxQueuedChars = limits.chars();
+        this.window = limits.window();
         this.user = (String) session.getUserProperties().get(USER);
         this.remoteAddress = (String) session.getUserProperties().get(REMOTE_ADDRESS);
         this.traffic = traffic;
@@ -163,7 +184,7 @@ public final class Connection {
         thread.setContextClassLoader(PLATFORM);
         PUMPING.set(this);
         try {
-            while (!queue.isEmpty() && !closeWritten && sending.compareAndSet(false, true)) {
+            while (!queue.isEmpty() && !closeWritten && (closing || windowOpen()) && sending.compareAndSet(false, true)) {
                 if (!(frames == null ? sendOne() : sendAll())) {
                     return;
                 }
@@ -172,6 +193,14 @@ public final class Connection {
             PUMPING.set(outer);
             thread.setContextClassLoader(loader);
         }
+    }
+
+    /**
+     * Room in the send window: less than a window handed to the container and not yet proven read.
+     * A close frame and what is queued before it go regardless.
+     */
+    private boolean windowOpen() {
+        return sentChars.get() - ackedChars < window;
     }
 
     /** The portable path: the next frame, as one text message. */
@@ -352,6 +381,9 @@ public final class Connection {
         pingSentAt = 0;
         if (data.remaining() == Long.BYTES) {
             ackedChars = Math.min(Math.max(ackedChars, data.getLong(data.position())), sentChars.get());
+            if (!queue.isEmpty() && !sending.get() && windowOpen()) {
+                resume.accept(this); // the window was what held the queue back
+            }
         }
     }
 

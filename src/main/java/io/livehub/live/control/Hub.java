@@ -86,6 +86,11 @@ public class Hub {
     @ConfigProperty(name = "livehub.ws.queue.max-bytes", defaultValue = "16777216")
     long maxQueuedBytes;
 
+    /** Characters a connection may have written ahead of what its client has proven read (see {@link Connection}). */
+    @Inject
+    @ConfigProperty(name = "livehub.ws.send-window", defaultValue = "1048576")
+    long sendWindow;
+
     @Inject
     @ConfigProperty(name = "livehub.ws.max-connections", defaultValue = "20000")
     int maxConnections;
@@ -154,7 +159,7 @@ public class Hub {
      * user ({@code livehub.ws.max-connections-per-user}) already has as many as allowed.
      */
     public Optional<Connection> open(Session session) {
-        Connection c = new Connection(session, maxQueued, maxQueuedBytes, traffic, this::failed, writers::resume);
+        Connection c = new Connection(session, new Connection.Limits(maxQueued, maxQueuedBytes, sendWindow), traffic, this::failed, writers::resume);
         if (c.user() != null && perUser.merge(c.user(), 1, Integer::sum) > maxConnectionsPerUser) {
             perUser.merge(c.user(), -1, Hub::decrementOrRemove);
             return Optional.empty();

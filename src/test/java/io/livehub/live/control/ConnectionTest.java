@@ -7,6 +7,7 @@ import jakarta.websocket.Session;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,12 +27,14 @@ class ConnectionTest {
 
     /** The sends the container has taken and not finished, oldest first. */
     private final List<SendHandler> unfinished = new ArrayList<>();
+    /** The positions the pings sent carried. */
+    private final List<Long> pings = new ArrayList<>();
     private final AtomicReference<Connection> failedAs = new AtomicReference<>();
     private final Traffic traffic = new Traffic();
 
     @Test
     void aQueueFullOfMessagesSaysSoWhenItOverflows() {
-        Connection c = new Connection(session(), 4, 1_000_000, traffic, (conn, cause) -> failedAs.set(conn), Connection::flush);
+        Connection c = new Connection(session(), new Connection.Limits(4, 1_000_000, 0), traffic, (conn, cause) -> failedAs.set(conn), Connection::flush);
         for (int i = 0; i < 4; i++) {
             assertTrue(c.send("{\"n\":" + i + "}"), "message " + i + " fits");
         }
@@ -45,7 +48,7 @@ class ConnectionTest {
 
     @Test
     void aQueueFullOfCharactersSaysSoAndWhenItsLastWriteFinished() {
-        Connection c = new Connection(session(), 100, 20, traffic, (conn, cause) -> failedAs.set(conn), Connection::flush);
+        Connection c = new Connection(session(), new Connection.Limits(100, 20, 0), traffic, (conn, cause) -> failedAs.set(conn), Connection::flush);
         assertTrue(c.send("0123456789"));
         unfinished.remove(0).onResult(new SendResult());
         assertTrue(c.send("0123456789"), "10 characters sent and unacknowledged, 10 queued: at the limit");
@@ -59,7 +62,7 @@ class ConnectionTest {
     @Test
     void aSendFinishedOnTheContainersThreadHandsTheNextOneToTheCallersThread() {
         List<Connection> resumed = new ArrayList<>();
-        Connection c = new Connection(session(), 100, 1_000_000, traffic, (conn, cause) -> failedAs.set(conn), resumed::add);
+        Connection c = new Connection(session(), new Connection.Limits(100, 1_000_000, 0), traffic, (conn, cause) -> failedAs.set(conn), resumed::add);
         assertTrue(c.send("a"));
         assertTrue(c.send("b"));
         assertEquals(1, unfinished.size(), "\"b\" waits for \"a\"");
@@ -75,6 +78,34 @@ class ConnectionTest {
         assertEquals(2, c.sent());
     }
 
+    @Test
+    void noMoreThanAWindowIsWrittenAheadOfWhatTheClientsPongsSayItHasRead() {
+        List<Connection> resumed = new ArrayList<>();
+        Connection c = new Connection(session(), new Connection.Limits(100, 10_000_000, 0), traffic,
+                (conn, cause) -> failedAs.set(conn), resumed::add);
+        String big = "x".repeat(70_000);
+        long window = 2 * Connection.PING_EVERY_CHARS; // the least window there is: 131,072 characters
+
+        assertTrue(c.send(big));
+        unfinished.remove(0).onResult(new SendResult());
+        assertEquals(List.of(70_000L), pings, "a ping asks the client to prove it read the first 70,000");
+        assertTrue(c.send(big));
+        assertEquals(1, unfinished.size(), "70,000 unacknowledged is within the window of " + window);
+        unfinished.remove(0).onResult(new SendResult());
+        assertEquals(List.of(70_000L, 140_000L), pings);
+
+        resumed.clear();
+        assertTrue(c.send(big));
+        assertTrue(unfinished.isEmpty(), "140,000 unacknowledged fills the window: the third waits in the queue");
+        assertEquals(1, c.queued());
+
+        c.ponged(ByteBuffer.allocate(Long.BYTES).putLong(0, 70_000));
+        assertEquals(List.of(c), resumed, "the pong opens the window: the connection is handed on to go on sending");
+        c.flush();
+        assertEquals(1, unfinished.size(), "the third is sent");
+        assertNull(failedAs.get());
+    }
+
     /** A session of a container without Tyrus's internals, whose async sends wait for the test. */
     private Session session() {
         Map<String, Object> properties = new HashMap<>();
@@ -82,6 +113,10 @@ class ConnectionTest {
                 new Class<?>[]{RemoteEndpoint.Async.class}, (proxy, method, args) -> {
                     if (method.getName().equals("sendText") && args.length == 2) {
                         unfinished.add((SendHandler) args[1]);
+                        return null;
+                    }
+                    if (method.getName().equals("sendPing")) {
+                        pings.add(((ByteBuffer) args[0]).getLong(0));
                         return null;
                     }
                     throw new UnsupportedOperationException(method.getName());
