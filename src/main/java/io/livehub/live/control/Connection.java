@@ -375,12 +375,18 @@ public final class Connection {
         }
     }
 
-    /** A pong: the client has read everything up to the position its ping carried. */
+    /**
+     * A pong: the client has read everything up to the position its ping carried. Believed up to
+     * the furthest position pinged, not only up to what the container has reported taken: a ping
+     * rides at the end of a write, and the client can read it and answer before that write is
+     * reported, so capping at the taken position lost the answer, and with a full window nothing
+     * more was written, pinged or answered until the keep-alive ping.
+     */
     public void ponged(ByteBuffer data) {
         pongAt = System.currentTimeMillis();
         pingSentAt = 0;
         if (data.remaining() == Long.BYTES) {
-            ackedChars = Math.min(Math.max(ackedChars, data.getLong(data.position())), sentChars.get());
+            ackedChars = Math.min(Math.max(ackedChars, data.getLong(data.position())), pingedChars.get());
             if (!queue.isEmpty() && !sending.get() && windowOpen()) {
                 resume.accept(this); // the window was what held the queue back
             }

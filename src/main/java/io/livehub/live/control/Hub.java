@@ -58,6 +58,8 @@ public class Hub {
     static final long GAP_WAIT_MILLIS = 500;
     /** How long a replay waits for a client that does not read before it counts as slow. */
     static final long REPLAY_STALL_MILLIS = 30_000;
+    /** A replay reads the store this many changes at a time, so that many resuming at once hold little each. */
+    static final int REPLAY_PAGE = 500;
     /** Tasks run before the queued frames are flushed, at most: bounds the delay a long burst adds. */
     static final int MAX_TASKS_PER_FLUSH = 256;
     /** Changes waiting for the dispatcher, and frames waiting for the writers, beyond which writers wait. */
@@ -88,7 +90,7 @@ public class Hub {
 
     /** Characters a connection may have written ahead of what its client has proven read (see {@link Connection}). */
     @Inject
-    @ConfigProperty(name = "livehub.ws.send-window", defaultValue = "1048576")
+    @ConfigProperty(name = "livehub.ws.send-window", defaultValue = "262144")
     long sendWindow;
 
     @Inject
@@ -270,7 +272,8 @@ public class Hub {
     }
 
     /**
-     * Sends a subscriber the changes after {@code since} up to {@code upTo} from the store, then
+     * Sends a subscriber the changes after {@code since} up to {@code upTo} from the store, read
+     * {@link #REPLAY_PAGE} at a time, then
      * what the dispatcher held for it meanwhile, and makes it live. {@code first}: the answer to its
      * {@code subscribe}, which says {@code subscribed} first; else a catching-up round (below).
      * <p>
@@ -282,23 +285,37 @@ public class Hub {
     private void replay(Subscription sub, String id, long since, long upTo, boolean first) {
         Connection c = sub.connection;
         try {
-            Optional<List<Change>> missed = history.between(sub.channel, since, upTo);
-            if (first) {
-                c.send(text(new Subscribed(id, sub.channel, upTo, missed.isPresent(), Timestamps.now())));
-            } else if (missed.isEmpty()) {
-                c.overflowed("caught up too slowly: the store no longer keeps seq " + (since + 1) + " of " + sub.channel);
-                return;
-            }
-            for (Change change : missed.orElse(List.of())) {
-                if (sub.cancelled) {
+            long from = since;
+            boolean answer = first;
+            do {
+                long to = Math.min(upTo, from + REPLAY_PAGE);
+                Optional<List<Change>> page = history.between(sub.channel, from, to);
+                if (answer) {
+                    answer = false;
+                    if (page.isEmpty()) {
+                        LOG.info("Connection " + c.id() + " subscribed to " + sub.channel + " since seq " + since
+                                + ", which is no longer kept: answered recovered false");
+                    }
+                    c.send(text(new Subscribed(id, sub.channel, upTo, page.isPresent(), Timestamps.now())));
+                    if (page.isEmpty()) {
+                        break;
+                    }
+                } else if (page.isEmpty()) {
+                    c.overflowed("caught up too slowly: the store no longer keeps seq " + (from + 1) + " of " + sub.channel);
                     return;
                 }
-                if (!c.awaitRoom(Math.max(1, c.maxQueued() / 2), REPLAY_STALL_MILLIS)) {
-                    c.overflowed("its replay found no room in its queue for " + REPLAY_STALL_MILLIS + " ms");
-                    return;
+                for (Change change : page.get()) {
+                    if (sub.cancelled) {
+                        return;
+                    }
+                    if (!c.awaitRoom(Math.max(1, c.maxQueued() / 2), REPLAY_STALL_MILLIS)) {
+                        c.overflowed("its replay found no room in its queue for " + REPLAY_STALL_MILLIS + " ms");
+                        return;
+                    }
+                    c.send(frame(change));
                 }
-                c.send(frame(change));
-            }
+                from = to;
+            } while (from < upTo);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Replay to connection " + c.id() + " failed", e);
             closeGracefully(c, CloseCodes.INTERNAL, "replay failed");

@@ -60,7 +60,7 @@ class DeliveryIT extends Deployed {
         }
         List<String> missed = new ArrayList<>();
         for (int batch = 0; batch < 3; batch++) {
-            missed.addAll(createBatch(100));
+            missed.addAll(createBatch(200)); // 600 missed: the replay reads the store in pages of 500
         }
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (LiveClient again = LiveClient.connect(api.base(), null)) {
@@ -78,10 +78,10 @@ class DeliveryIT extends Deployed {
             assertEquals("r", subscribed.getString("id"));
             assertTrue(subscribed.getBoolean("recovered"));
             long latest = subscribed.getJsonNumber("seq").longValue();
-            assertTrue(latest >= 305, "latest " + latest);
+            assertTrue(latest >= 605, "latest " + latest);
             List<String> expected = new ArrayList<>(missed);
             expected.addAll(live.get(60, TimeUnit.SECONDS));
-            for (int seq = 6; seq <= 355; seq++) {
+            for (int seq = 6; seq <= 655; seq++) {
                 JsonObject message = again.next();
                 assertEquals("event_created", message.getString("type"));
                 assertEquals(seq, message.getInt("seq"), "seq out of order");

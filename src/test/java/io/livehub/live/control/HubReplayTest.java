@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
+import java.nio.ByteBuffer;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +57,8 @@ class HubReplayTest {
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private Hub hub;
+    /** The connection the test opened, whose pings the session answers. */
+    private volatile Connection connection;
 
     @BeforeEach
     void startHub() {
@@ -137,6 +140,30 @@ class HubReplayTest {
         assertEquals("caught up too slowly: the store no longer keeps seq 4 of " + CHANNEL, c.overflow());
     }
 
+    @Test
+    void aLongReplayReadsTheLogAPageAtATimeWithNoGapOrDuplicateAtTheSeams() throws Exception {
+        int last = 2 * Hub.REPLAY_PAGE + 200;
+        publish(1, last);
+        log.replayMayGoOn.countDown();
+        Connection c = open();
+        hub.subscribe(c, "s1", CHANNEL, 0L, last);
+
+        assertTrue(next().getBoolean("recovered"));
+        for (int seq = 1; seq <= last; seq++) {
+            assertEquals(seq, next().getInt("seq"));
+        }
+        assertEquals(List.of("0.." + Hub.REPLAY_PAGE, Hub.REPLAY_PAGE + ".." + 2 * Hub.REPLAY_PAGE, 2 * Hub.REPLAY_PAGE + ".." + last),
+                log.reads, "no read holds more than a page of the log");
+        publish(last + 1, last + 1);
+        assertEquals(last + 1, next().getInt("seq"), "live after the last page");
+        assertNull(received.poll(), "nothing twice");
+    }
+
+    private Connection open() {
+        connection = hub.open(session()).orElseThrow();
+        return connection;
+    }
+
     private void publish(int from, int to) {
         for (int seq = from; seq <= to; seq++) {
             JsonObject data = Json.createObjectBuilder().add("id", "e" + seq).add("channel", CHANNEL).build();
@@ -194,13 +221,19 @@ class HubReplayTest {
         }
     }
 
-    /** A session whose sends finish at once, in order, into {@link #received}; its close is kept. */
+    /** A session whose sends finish at once, in order, into {@link #received}; its pings are answered, its close is kept. */
     private Session session() {
         Map<String, Object> properties = new HashMap<>();
         RemoteEndpoint.Async remote = proxy(RemoteEndpoint.Async.class, (method, args) -> {
             if (method.equals("sendText") && args.length == 2) {
                 received.add((String) args[0]);
                 ((SendHandler) args[1]).onResult(new SendResult());
+                return null;
+            }
+            if (method.equals("sendPing")) {
+                // the client answers every ping, as browsers and Tyrus do: its pong opens the send window
+                ByteBuffer pong = ByteBuffer.allocate(Long.BYTES).putLong(0, ((ByteBuffer) args[0]).getLong(0));
+                pool.execute(() -> connection.ponged(pong));
                 return null;
             }
             throw new UnsupportedOperationException(method);
