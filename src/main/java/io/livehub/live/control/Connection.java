@@ -92,6 +92,8 @@ public final class Connection {
     private volatile long pongAt = System.currentTimeMillis();
     /** Why the queue overflowed, said once as it did; null until then. */
     private volatile String overflow;
+    /** When the client last answered a ping (0: never). */
+    private volatile long lastPongAt;
     /** When the container last reported a send of this connection complete (0: never). */
     private volatile long lastWrittenAt;
 
@@ -384,6 +386,7 @@ public final class Connection {
      */
     public void ponged(ByteBuffer data) {
         pongAt = System.currentTimeMillis();
+        lastPongAt = pongAt;
         pingSentAt = 0;
         if (data.remaining() == Long.BYTES) {
             ackedChars = Math.min(Math.max(ackedChars, data.getLong(data.position())), pingedChars.get());
@@ -522,8 +525,10 @@ public final class Connection {
      */
     String unread() {
         long written = lastWrittenAt;
+        long answered = lastPongAt;
         return queued.get() + " messages queued (limit " + maxQueued + "), " + (queuedChars.get() + sentChars.get() - ackedChars)
                 + " characters unread (limit " + maxQueuedChars + "), "
-                + (written == 0 ? "no write finished yet" : "last write finished " + (System.currentTimeMillis() - written) + " ms ago");
+                + (written == 0 ? "no write finished yet" : "last write finished " + (System.currentTimeMillis() - written) + " ms ago")
+                + (answered == 0 ? ", no pong yet" : ", last pong " + (System.currentTimeMillis() - answered) + " ms ago");
     }
 }
