@@ -92,6 +92,8 @@ public final class Connection {
     private volatile long pongAt = System.currentTimeMillis();
     /** Why the queue overflowed, said once as it did; null until then. */
     private volatile String overflow;
+    /** When the send in flight, or the last one, was handed to the container. */
+    private volatile long issuedAt;
     /** When the client last answered a ping (0: never). */
     private volatile long lastPongAt;
     /** When the container last reported a send of this connection complete (0: never). */
@@ -215,6 +217,7 @@ public final class Connection {
         traffic.backlog.decrement();
         inFlight = frame.length();
         inFlightFrames = 1;
+        issuedAt = System.currentTimeMillis();
         try {
             remote.sendText(frame.text(), this::completed);
             return true;
@@ -271,6 +274,7 @@ public final class Connection {
         traffic.backlog.add(-count);
         inFlight = chars;
         inFlightFrames = count;
+        issuedAt = System.currentTimeMillis();
         try {
             frames.send(buffer, pooled);
             return true;
@@ -529,6 +533,8 @@ public final class Connection {
         return queued.get() + " messages queued (limit " + maxQueued + "), " + (queuedChars.get() + sentChars.get() - ackedChars)
                 + " characters unread (limit " + maxQueuedChars + "), "
                 + (written == 0 ? "no write finished yet" : "last write finished " + (System.currentTimeMillis() - written) + " ms ago")
-                + (answered == 0 ? ", no pong yet" : ", last pong " + (System.currentTimeMillis() - answered) + " ms ago");
+                + (answered == 0 ? ", no pong yet" : ", last pong " + (System.currentTimeMillis() - answered) + " ms ago")
+                + (sending.get() ? ", a write of " + inFlightFrames + " messages in flight for " + (System.currentTimeMillis() - issuedAt) + " ms"
+                        : windowOpen() ? "" : ", its send window full");
     }
 }
