@@ -363,6 +363,28 @@ public final class Connection {
     }
 
     /**
+     * The connection is gone: what is still queued will never be written, and stops counting as
+     * the writers' backlog, which the publishers' backpressure reads. (A client that closed with
+     * messages queued, held back by its send window, say, left them counted for good, and enough
+     * of them would have held every publisher back.) Counted as dropped. Nothing is queued after.
+     */
+    void discard() {
+        if (failed.compareAndSet(false, true)) {
+            int unsent = 0;
+            while (queue.poll() != null) {
+                unsent++;
+            }
+            queued.addAndGet(-unsent);
+            traffic.backlog.add(-unsent);
+            traffic.dropped.add(unsent);
+            Thread waiting = waitingForRoom;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
+        }
+    }
+
+    /**
      * Sends a ping carrying the current position. The container reports a send complete once it
      * has buffered it, however much it buffers; the client's pong proves what it has really read.
      */

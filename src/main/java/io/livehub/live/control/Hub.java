@@ -182,6 +182,7 @@ public class Hub {
     }
 
     public void closed(Connection c) {
+        c.discard();
         if (connections.remove(c.id()) == null) {
             return;
         }

@@ -107,6 +107,23 @@ class ConnectionTest {
         assertNull(failedAs.get());
     }
 
+    @Test
+    void messagesStillQueuedWhenTheConnectionGoesStopCountingAsTheWritersBacklog() {
+        Connection c = new Connection(session(), new Connection.Limits(100, 1_000_000, 0), traffic,
+                (conn, cause) -> failedAs.set(conn), Connection::flush);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(c.send("{\"n\":" + i + "}"));
+        }
+        assertEquals(4, traffic.backlog.sum(), "one in flight, four waiting behind it");
+
+        c.discard(); // the client closed
+        assertEquals(0, traffic.backlog.sum(), "nothing of a closed connection is waiting to be written");
+        assertEquals(4, traffic.dropped());
+        assertFalse(c.send("{\"n\":5}"), "nothing is queued after");
+        assertEquals(0, traffic.backlog.sum());
+        assertNull(failedAs.get(), "a close is not a failure to report");
+    }
+
     /** A session of a container without Tyrus's internals, whose async sends wait for the test. */
     private Session session() {
         Map<String, Object> properties = new HashMap<>();
