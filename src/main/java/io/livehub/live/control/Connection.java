@@ -348,16 +348,8 @@ public final class Connection {
         if (failed.compareAndSet(false, true)) {
             int lost = queued.getAndSet(0) + 1;
             queuedChars.set(0);
-            int unsent = 0;
-            while (queue.poll() != null) {
-                unsent++;
-            }
-            traffic.backlog.add(-unsent);
+            dropQueued();
             traffic.dropped.add(lost);
-            Thread waiting = waitingForRoom;
-            if (waiting != null) {
-                LockSupport.unpark(waiting);
-            }
             onFailure.accept(this, cause);
         }
     }
@@ -370,18 +362,27 @@ public final class Connection {
      */
     void discard() {
         if (failed.compareAndSet(false, true)) {
-            int unsent = 0;
-            while (queue.poll() != null) {
-                unsent++;
-            }
+            int unsent = dropQueued();
             queued.addAndGet(-unsent);
-            traffic.backlog.add(-unsent);
             traffic.dropped.add(unsent);
-            Thread waiting = waitingForRoom;
-            if (waiting != null) {
-                LockSupport.unpark(waiting);
-            }
         }
+    }
+
+    /**
+     * Empties the queue of a connection that has failed or gone (nothing more is taken), takes
+     * what it held off the writers' backlog and wakes a replay waiting for room; how many it held.
+     */
+    private int dropQueued() {
+        int unsent = 0;
+        while (queue.poll() != null) {
+            unsent++;
+        }
+        traffic.backlog.add(-unsent);
+        Thread waiting = waitingForRoom;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
+        }
+        return unsent;
     }
 
     /**
