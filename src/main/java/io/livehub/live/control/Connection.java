@@ -98,6 +98,8 @@ public final class Connection {
     private volatile long lastPongAt;
     /** When the container last reported a send of this connection complete (0: never). */
     private volatile long lastWrittenAt;
+    /** When a flush last found frames queued and the send window full (0: never). */
+    private volatile long windowFullAt;
 
     /**
      * A connection's bounds: the messages and the characters it may have queued or unread before
@@ -192,6 +194,9 @@ public final class Connection {
                 if (!(frames == null ? sendOne() : sendAll())) {
                     return;
                 }
+            }
+            if (!closing && !queue.isEmpty() && !windowOpen()) {
+                windowFullAt = System.currentTimeMillis();
             }
         } finally {
             PUMPING.set(outer);
@@ -549,6 +554,8 @@ public final class Connection {
     /**
      * What this connection has unread against its limits, and how its writes progress: for the
      * line that says why it is closed as slow. Read as the queue overflows, before it is emptied.
+     * A write in flight for long, or a send window full until lately, means a client that did not
+     * read; neither, with no write finished for long, would mean a writer that did not get to it.
      */
     String unread() {
         long written = lastWrittenAt;
@@ -558,6 +565,8 @@ public final class Connection {
                 + (written == 0 ? "no write finished yet" : "last write finished " + (System.currentTimeMillis() - written) + " ms ago")
                 + (answered == 0 ? ", no pong yet" : ", last pong " + (System.currentTimeMillis() - answered) + " ms ago")
                 + (sending.get() ? ", a write of " + inFlightFrames + " messages in flight for " + (System.currentTimeMillis() - issuedAt) + " ms"
-                        : windowOpen() ? "" : ", its send window full");
+                        : !windowOpen() ? ", its send window full"
+                        : windowFullAt == 0 ? ", its send window never full"
+                        : ", its send window last full " + (System.currentTimeMillis() - windowFullAt) + " ms ago");
     }
 }

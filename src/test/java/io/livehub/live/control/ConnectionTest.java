@@ -108,6 +108,26 @@ class ConnectionTest {
     }
 
     @Test
+    void aQueueThatOverflowsAfterItsWindowWasFullSaysWhenTheWindowWasLastFull() {
+        Connection c = new Connection(session(), new Connection.Limits(2, 10_000_000, 0), traffic,
+                (conn, cause) -> failedAs.set(conn), conn -> { });
+        String big = "x".repeat(70_000);
+        assertTrue(c.send(big));
+        unfinished.remove(0).onResult(new SendResult());
+        assertTrue(c.send(big));
+        unfinished.remove(0).onResult(new SendResult());
+        assertTrue(c.send(big), "queued behind a full window");
+        assertTrue(unfinished.isEmpty());
+
+        c.ponged(ByteBuffer.allocate(Long.BYTES).putLong(0, 70_000)); // the window opens; no writer gets to it
+        assertTrue(c.offer(new Frame("{}")), "queued, not flushed: the writer has not got to the connection");
+        assertFalse(c.offer(new Frame("{}")), "a third message overflows a queue of 2");
+        assertTrue(c.overflow().startsWith("2 messages queued (limit 2), "), c.overflow());
+        assertTrue(c.overflow().contains(", last pong 0 ms ago, its send window last full "), c.overflow());
+        assertTrue(c.overflow().endsWith(" ms ago"), c.overflow());
+    }
+
+    @Test
     void messagesStillQueuedWhenTheConnectionGoesStopCountingAsTheWritersBacklog() {
         Connection c = new Connection(session(), new Connection.Limits(100, 1_000_000, 0), traffic,
                 (conn, cause) -> failedAs.set(conn), Connection::flush);
