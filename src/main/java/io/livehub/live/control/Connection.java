@@ -250,12 +250,12 @@ public final class Connection {
         long chars = first.length();
         int count = 1;
         ByteBuffer buffer;
-        boolean pooled = true;
+        byte[] alone = null; // a frame written by itself: its shared bytes as they are, not copied
         Frame second = first.isClose() || queue.peek() == null ? null : queue.poll();
         if (second == null) {
             byte[] ping = first.isClose() ? null : pingDue(chars);
-            pooled = ping != null;
-            buffer = ping == null ? ByteBuffer.wrap(first.wire()) : join(List.of(first), ping);
+            buffer = ping == null ? null : join(List.of(first), ping);
+            alone = ping == null ? first.wire() : null;
             closeWritten = first.isClose();
         } else {
             List<Frame> batch = new ArrayList<>();
@@ -281,7 +281,11 @@ public final class Connection {
         inFlightFrames = count;
         issuedAt = System.currentTimeMillis();
         try {
-            frames.send(buffer, pooled);
+            if (alone != null) {
+                frames.send(alone);
+            } else {
+                frames.send(buffer, true);
+            }
             return true;
         } catch (RuntimeException closed) {
             sending.set(false);

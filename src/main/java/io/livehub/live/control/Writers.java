@@ -93,7 +93,7 @@ final class Writers {
                 list.clear();
             } else {
                 queues.get(i).add(list);
-                pending.set(i, new ArrayList<>());
+                pending.set(i, new ArrayList<>(list.size())); // a broadcast's size: no copies growing it
             }
         }
         size = 0;

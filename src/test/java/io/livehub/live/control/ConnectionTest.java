@@ -123,8 +123,7 @@ class ConnectionTest {
         assertTrue(c.offer(new Frame("{}")), "queued, not flushed: the writer has not got to the connection");
         assertFalse(c.offer(new Frame("{}")), "a third message overflows a queue of 2");
         assertTrue(c.overflow().startsWith("2 messages queued (limit 2), "), c.overflow());
-        assertTrue(c.overflow().contains(", last pong 0 ms ago, its send window last full "), c.overflow());
-        assertTrue(c.overflow().endsWith(" ms ago"), c.overflow());
+        assertTrue(c.overflow().matches(".*, last pong \\d+ ms ago, its send window last full \\d+ ms ago"), c.overflow());
     }
 
     @Test
