@@ -211,6 +211,9 @@ final class Scenarios {
         if (p.lastError != null) {
             row.put("last_error", p.lastError);
         }
+        if (!a.incomplete.isEmpty()) {
+            row.put("incomplete", String.join("; ", a.incomplete));
+        }
         bench.report().add(row);
     }
 

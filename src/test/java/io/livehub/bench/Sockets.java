@@ -213,6 +213,15 @@ final class Sockets implements AutoCloseable {
                     }
                     int got = c.seen == null ? 0 : c.seen.get(1, (int) published + 1).cardinality();
                     a.missing += published - got;
+                    if (got < published && a.incomplete.size() < 3) {
+                        int first = c.seen == null ? 1 : c.seen.nextClearBit(1);
+                        a.incomplete.add("seen " + got + " of " + published + ", first missing " + first
+                                + (c.seen == null || first > published ? "" : ", next seen " + c.seen.nextSetBit(first))
+                                + ", highest " + c.maxSeq + ", subscribed again " + c.resumes + " times, "
+                                + (c.resuming ? "resuming" : c.open ? "open" : "not open")
+                                + (c.reconnectPending ? ", reconnecting" : "")
+                                + (c.lastAt == 0 ? "" : ", last delivery " + (System.nanoTime() - c.lastAt) / 1_000_000 + " ms ago"));
+                    }
                     a.duplicated += c.duplicated;
                     a.reordered += c.reordered;
                     a.unexpected += c.unexpected;
@@ -231,6 +240,8 @@ final class Sockets implements AutoCloseable {
         long unexpected;
         long lastDelivery;
         final IntList latencies = new IntList();
+        /** What the first few connections that missed deliveries saw, to tell a gap from a stall. */
+        final List<String> incomplete = new ArrayList<>();
     }
 
     /** Sends a close frame to every connection, waits a little for the server's, then drops what is left. */
@@ -387,6 +398,8 @@ final class Sockets implements AutoCloseable {
         long duplicated;
         long reordered;
         long unexpected;
+        int resumes;
+        long lastAt;
 
         Conn(Loop loop, String path, String channelName) {
             this.loop = loop;
@@ -574,12 +587,14 @@ final class Sockets implements AutoCloseable {
                     loop.latencies.add((int) Math.min(Integer.MAX_VALUE, (now - s.sentAt) / 1000));
                 }
                 loop.lastDelivery = now;
+                lastAt = now;
                 deliveries.incrementAndGet();
             } else if (s.type == Scan.SUBSCRIBED) {
                 counting = true;
                 if (resuming) {
                     resuming = false;
                     tries = 0;
+                    resumes++;
                     (s.recovered == 1 ? resumed : unrecovered).incrementAndGet();
                 } else {
                     subscribed.incrementAndGet();
