@@ -202,6 +202,28 @@ final class Sockets implements AutoCloseable {
         return codes;
     }
 
+    /**
+     * Whether every subscribed connection has got seq {@code published} (the last), except those that
+     * gave up reconnecting: one answered {@code recovered: false} gets the live events after it too.
+     */
+    boolean caughtUp(long published) throws InterruptedException {
+        boolean[] behind = {false};
+        for (Loop loop : loops) {
+            loop.call(() -> {
+                for (Conn c : all) {
+                    if (c.loop == loop && c.counting && !c.abandoned && c.maxSeq < published) {
+                        behind[0] = true;
+                        return;
+                    }
+                }
+            });
+            if (behind[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Counts, per connection, what it missed of seqs {@code 1..published}, duplicated and got out of order. */
     Accounting account(long published) throws InterruptedException {
         Accounting a = new Accounting();
@@ -400,6 +422,7 @@ final class Sockets implements AutoCloseable {
         long unexpected;
         int resumes;
         long lastAt;
+        boolean abandoned;
 
         Conn(Loop loop, String path, String channelName) {
             this.loop = loop;
@@ -664,6 +687,7 @@ final class Sockets implements AutoCloseable {
             }
             if (++tries > RESUME_MAX_TRIES) {
                 gaveUp.incrementAndGet();
+                abandoned = true;
                 return;
             }
             reconnectPending = true;
