@@ -1,7 +1,10 @@
 package io.livehub.bench;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** The scenarios of issue 6, against one running server; {@code smoke} shrinks counts and times only. */
 final class Scenarios {
@@ -98,19 +101,39 @@ final class Scenarios {
      * answers each round's events/s and C2's share of the last round.
      */
     private String compiled(String channel, int batch, int minRounds) throws Exception {
-        StringBuilder rates = new StringBuilder();
-        Proc server = bench.serverProc();
-        double jit = 1;
-        int round = 0;
-        while (round < 36 && (round < minRounds || jit >= 0.05)) {
-            double compiled = server.jitSeconds(); // 0 for the reference hub: it has no C2 threads
-            long rate = new Publisher(bench.port(), bench.token(), channel).flat(16, batch, 5).accepted.get() / 5;
-            jit = (server.jitSeconds() - compiled) / 5;
-            rates.append(round++ == 0 ? "" : ", ").append(rate);
-        }
+        List<Round> rounds = untilCompiled(minRounds, 36,
+                () -> new Publisher(bench.port(), bench.token(), channel).flat(16, batch, 5).accepted.get() / 5);
+        String rates = rounds.stream().map(r -> Long.toString(r.figure())).collect(Collectors.joining(", "));
         return rates + " events/s; " + (bench.serverIsJvm()
-                ? String.format(Locale.ROOT, "C2 used %.0f %% of a core in the last round", jit * 100)
-                : "not a JVM: " + round + " rounds");
+                ? String.format(Locale.ROOT, "C2 used %.0f %% of a core in the last round", rounds.get(rounds.size() - 1).c2() * 100)
+                : "not a JVM: " + rounds.size() + " rounds");
+    }
+
+    /** A round of load; answers its figure to print (events/s, say). */
+    private interface Load {
+        long run() throws Exception;
+    }
+
+    /** A round's figure, and the share of a core the server's C2 compiler threads used in it. */
+    private record Round(long figure, double c2) {
+    }
+
+    /**
+     * Runs {@code load} in rounds until the server's C2 compiler threads used under 5 % of a core in
+     * one (at least {@code minRounds}, at most {@code maxRounds}).
+     */
+    private List<Round> untilCompiled(int minRounds, int maxRounds, Load load) throws Exception {
+        Proc server = bench.serverProc();
+        List<Round> rounds = new ArrayList<>();
+        double c2 = 1;
+        while (rounds.size() < maxRounds && (rounds.size() < minRounds || c2 >= 0.05)) {
+            double compiled = server.jitSeconds(); // 0 for the reference hub: it has no C2 threads
+            long started = System.nanoTime();
+            long figure = load.run();
+            c2 = (server.jitSeconds() - compiled) / ((System.nanoTime() - started) / 1e9);
+            rounds.add(new Round(figure, c2));
+        }
+        return rounds;
     }
 
     /** Fixed rate: {@code subscribers} on one channel, {@code rate} single POSTs a second for {@code seconds}. */
@@ -138,30 +161,23 @@ final class Scenarios {
      */
     private void settleFanOut(String name, int subscribers, int rate) throws Exception {
         String channel = bench.channel("settle-" + name);
-        StringBuilder rounds = new StringBuilder();
-        Proc server = bench.serverProc();
+        List<Round> rounds;
         try (Sockets sockets = new Sockets(bench.port(), bench.token(), SOCKET_THREADS, 0)) {
             sockets.connect(subscribers, channel, CONNECT_TIMEOUT_MS);
             sockets.awaitSubscribed(subscribers, CONNECT_TIMEOUT_MS);
-            double jit = 1;
-            int round = 0;
-            long published = 0;
-            while (round < 12 && (round < 1 || jit >= 0.05)) {
-                double compiled = server.jitSeconds(); // 0 for the reference hub: it has no C2 threads
-                long started = System.nanoTime();
-                published += new Publisher(bench.port(), bench.token(), channel).atRate(rate, rate * 5, RATE_THREADS).accepted.get();
-                long expected = published * subscribers;
+            long[] published = {0};
+            rounds = untilCompiled(1, 12, () -> {
+                published[0] += new Publisher(bench.port(), bench.token(), channel).atRate(rate, rate * 5, RATE_THREADS).accepted.get();
+                long expected = published[0] * subscribers;
                 sockets.awaitDeliveries(() -> sockets.deliveries() >= expected, DRAIN_QUIET_MS);
-                jit = (server.jitSeconds() - compiled) / ((System.nanoTime() - started) / 1e9);
-                rounds.append(round++ == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f %%", jit * 100));
-            }
-            if (!bench.serverIsJvm()) {
-                rounds.setLength(0);
-                rounds.append("not a JVM: ").append(round).append(" round");
-            }
+                return expected;
+            });
         }
+        String shares = bench.serverIsJvm()
+                ? rounds.stream().map(r -> String.format(Locale.ROOT, "%.0f %%", r.c2() * 100)).collect(Collectors.joining(", "))
+                : "not a JVM: " + rounds.size() + " round";
         out.printf(Locale.ROOT, "settling before %s (not reported): the same load on %d other connections, rounds of 5 s; "
-                + "C2's share of a core: %s%n", name, subscribers, rounds);
+                + "C2's share of a core: %s%n", name, subscribers, shares);
     }
 
     /** As fast as the server accepts: 16 requests in flight, single events or batches. */

@@ -284,7 +284,7 @@ public final class Connection {
             if (alone != null) {
                 frames.send(alone);
             } else {
-                frames.send(buffer, true);
+                frames.send(buffer);
             }
             return true;
         } catch (RuntimeException closed) {

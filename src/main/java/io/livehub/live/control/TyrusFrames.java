@@ -356,25 +356,25 @@ final class TyrusFrames {
      * that reads slowly backs frames up in its {@code Connection}'s bounded queue, where the
      * hub's backpressure sees them, and one that stops reading is closed by that queue's limits.
      * <p>
-     * {@code pooled}: {@code frames} came from {@link WriteBuffers#SHARED} and goes back to it once
-     * Grizzly has finished writing it (never when Tyrus writes it).
+     * {@code frames} came from {@link WriteBuffers#SHARED} and goes back to it once Grizzly has
+     * finished writing it (never when Tyrus writes it).
      */
-    void send(ByteBuffer frames, boolean pooled) {
-        send(frames, null, pooled);
+    void send(ByteBuffer frames) {
+        send(frames, null);
     }
 
     /**
      * Writes one complete frame (shared by many connections: it is only read) as {@link
-     * #send(ByteBuffer, boolean)} does, given to Grizzly as it is, without a {@code ByteBuffer}
+     * #send(ByteBuffer)} does, given to Grizzly as it is, without a {@code ByteBuffer}
      * around it: at the light fixed rates a write is mostly one frame, and that wrapper was 13 % of
      * the bytes the server allocated per delivery.
      */
     void send(byte[] frame) {
-        send(null, frame, false);
+        send(null, frame);
     }
 
-    /** {@code frames} or, when it is null, {@code frame}. */
-    private void send(ByteBuffer frames, byte[] frame, boolean pooled) {
+    /** {@code frames} (the pool's) or, when it is null, {@code frame} (nobody's to give back). */
+    private void send(ByteBuffer frames, byte[] frame) {
         if (grizzly == null && !grizzlyMissing) {
             findGrizzly();
         }
@@ -385,7 +385,7 @@ final class TyrusFrames {
             GrizzlyPath path = GrizzlyPath.found;
             boolean room;
             long n = reports.issue();
-            lent.issued(frames, pooled);
+            lent.issued(frames, frames != null);
             try {
                 Object buffer = frames != null ? path.wrap().invoke(memory, frames) : path.wrapBytes().invoke(memory, frame);
                 if (directWriter != null) {
