@@ -124,6 +124,7 @@ public class AdminResource {
         new TreeSet<>(c.channels()).forEach(channels::add);
         return json.add("channels", channels)
                 .add("queue_depth", c.queued())
+                .add("catching_up", c.catchingUp())
                 .add("messages_sent", c.sent())
                 .add("connected_at", Timestamps.format(c.connectedAt()))
                 .build();

@@ -84,6 +84,8 @@ public final class Connection {
     private volatile Thread waitingForRoom;
     /** Hub's dispatcher thread only: this connection has frames offered and not yet flushed. */
     boolean dirty;
+    /** Written by Hub's dispatcher thread only: see {@link #catchingUp()}. */
+    volatile int catchingUp;
     /** Characters handed to the container, and the part the client has proven read (by answering a ping). */
     private final AtomicLong sentChars = new AtomicLong();
     private volatile long ackedChars;
@@ -160,7 +162,8 @@ public final class Connection {
         int length = frame.length();
         boolean full = queued.incrementAndGet() > maxQueued;
         // what the client has not read yet: queued here, or handed to the container but not acknowledged
-        full |= queuedChars.addAndGet(length) + (sentChars.get() - ackedChars) > maxQueuedChars;
+        queuedChars.addAndGet(length);
+        full |= unreadChars() > maxQueuedChars;
         if (full) {
             queued.decrementAndGet();
             queuedChars.addAndGet(-length);
@@ -426,6 +429,10 @@ public final class Connection {
         pingSentAt = 0;
         if (data.remaining() == Long.BYTES) {
             ackedChars = Math.min(Math.max(ackedChars, data.getLong(data.position())), pingedChars.get());
+            Thread waiting = waitingForRoom;
+            if (waiting != null) {
+                LockSupport.unpark(waiting); // what it has read no longer counts against the queue's bound
+            }
             if (!queue.isEmpty() && !sending.get() && windowOpen()) {
                 resume.accept(this); // the window was what held the queue back
             }
@@ -447,15 +454,33 @@ public final class Connection {
         return true;
     }
 
-    /** Waits until fewer than {@code below} frames are queued; false on time-out or failure. */
-    boolean awaitRoom(int below, long timeoutMillis) {
-        if (queued.get() < below) {
+    /**
+     * Lagging: three quarters of its queue's bound is used, in messages or in characters unread.
+     * The hub then feeds its subscriptions from the change log as it reads (see {@code Hub.catchUp})
+     * rather than letting the queue overflow.
+     */
+    boolean lagging() {
+        return queued.get() >= maxQueued - maxQueued / 4 || unreadChars() >= maxQueuedChars - maxQueuedChars / 4;
+    }
+
+    /** Half its queue's bound is free, in messages and in characters unread. */
+    private boolean roomy() {
+        return queued.get() < Math.max(1, maxQueued / 2) && unreadChars() < maxQueuedChars / 2;
+    }
+
+    private long unreadChars() {
+        return queuedChars.get() + sentChars.get() - ackedChars;
+    }
+
+    /** Waits until half the queue's bound is free ({@link #roomy}); false on time-out or failure. */
+    boolean awaitRoom(long timeoutMillis) {
+        if (roomy()) {
             return !failed.get();
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         waitingForRoom = Thread.currentThread();
         try {
-            while (queued.get() >= below && !failed.get()) {
+            while (!roomy() && !failed.get()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -551,8 +576,9 @@ public final class Connection {
         }
     }
 
-    int maxQueued() {
-        return maxQueued;
+    /** How many of its subscriptions are fed from the change log, not live (a resume, or catching up). */
+    public int catchingUp() {
+        return catchingUp;
     }
 
     /**
@@ -564,7 +590,7 @@ public final class Connection {
     String unread() {
         long written = lastWrittenAt;
         long answered = lastPongAt;
-        return queued.get() + " messages queued (limit " + maxQueued + "), " + (queuedChars.get() + sentChars.get() - ackedChars)
+        return queued.get() + " messages queued (limit " + maxQueued + "), " + unreadChars()
                 + " characters unread (limit " + maxQueuedChars + "), "
                 + (written == 0 ? "no write finished yet" : "last write finished " + (System.currentTimeMillis() - written) + " ms ago")
                 + (answered == 0 ? ", no pong yet" : ", last pong " + (System.currentTimeMillis() - answered) + " ms ago")

@@ -28,6 +28,7 @@ import jakarta.websocket.Session;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -194,8 +195,10 @@ public class Hub {
                 ChannelState ch = channels.get(channel);
                 Subscription sub = ch == null ? null : ch.subscribers.remove(c);
                 if (sub != null) {
-                    sub.cancelled = true;
-                    subscriptions.decrementAndGet();
+                    cancel(sub);
+                    if (!sub.live) {
+                        traffic.dropped.add(Math.max(0, ch.delivered - sub.sent)); // never sent from the change log
+                    }
                 }
             }
         });
@@ -217,6 +220,8 @@ public class Hub {
                 sub.live = true;
             } else {
                 long upTo = ch.delivered;
+                sub.sent = since;
+                c.catchingUp++;
                 executor.execute(() -> replay(sub, id, since, upTo, true));
             }
         });
@@ -227,8 +232,7 @@ public class Hub {
             ChannelState ch = channels.get(channel);
             Subscription sub = ch == null ? null : ch.subscribers.remove(c);
             if (sub != null) {
-                sub.cancelled = true;
-                subscriptions.decrementAndGet();
+                cancel(sub);
             }
             c.send(text(new Unsubscribed(id, channel, Timestamps.now())));
         });
@@ -278,7 +282,8 @@ public class Hub {
      * what the dispatcher held for it meanwhile, and makes it live. {@code first}: the answer to its
      * {@code subscribe}, which says {@code subscribed} first; else a catching-up round (below).
      * <p>
-     * When more new changes came while a replay was sent than a queue holds, the dispatcher drops
+     * When more new changes came while a replay was sent than a quarter of a queue holds (so that,
+     * sent after the replay, they fit in what it leaves), the dispatcher drops
      * them ({@link Subscription#behind}): they are in the store, and the subscriber catches up with
      * another round of replay from where this one ended, as long as it reads and the store still
      * keeps them. A client that resumes while its channel is busy is not closed for being behind.
@@ -309,11 +314,12 @@ public class Hub {
                     if (sub.cancelled) {
                         return;
                     }
-                    if (!c.awaitRoom(Math.max(1, c.maxQueued() / 2), REPLAY_STALL_MILLIS)) {
+                    if (!c.awaitRoom(REPLAY_STALL_MILLIS)) {
                         c.overflowed("its replay found no room in its queue for " + REPLAY_STALL_MILLIS + " ms");
                         return;
                     }
                     c.send(frame(change));
+                    sub.sent = change.seq();
                 }
                 from = to;
             } while (from < upTo);
@@ -336,7 +342,39 @@ public class Hub {
             sub.held.forEach(c::send);
             sub.held = null;
             sub.live = true;
+            c.catchingUp--;
         });
+    }
+
+    /** Dispatcher thread: a subscription ends (unsubscribed, or its connection gone). */
+    private void cancel(Subscription sub) {
+        sub.cancelled = true;
+        subscriptions.decrementAndGet();
+        if (!sub.live) {
+            sub.connection.catchingUp--;
+        }
+    }
+
+    /**
+     * Dispatcher thread: a live subscriber whose connection is {@linkplain Connection#lagging lagging}
+     * stops taking the channel's new frames; it is fed from the change log as it reads, from the
+     * change after the last one queued for it, by the rounds of replay a resume uses, and goes live
+     * again once caught up. A subscriber that reads, however slowly for a while, is not closed and
+     * has nothing to resume; one that stops reading is closed after {@link #REPLAY_STALL_MILLIS}
+     * (or by the pong time-out), one that falls further behind than the store keeps is closed as
+     * slow (4408) and told why. Its queue is not filled with what the store already holds.
+     */
+    private void catchUp(ChannelState ch, Subscription sub) {
+        Connection c = sub.connection;
+        long from = ch.delivered;
+        sub.live = false;
+        sub.behind = true;
+        sub.sent = from;
+        sub.held = new ArrayList<>();
+        c.catchingUp++;
+        LOG.info("Connection " + c.id() + " lags (" + c.unread() + "): channel " + ch.name
+                + " is sent from the change log after seq " + from + " until it has caught up");
+        executor.execute(() -> replay(sub, null, from, from, false));
     }
 
     private void deliver(String channel, long seq, Frame frame) {
@@ -372,13 +410,15 @@ public class Hub {
         for (Subscription sub : ch.subscribers.values()) {
             if (sub.live) {
                 Connection c = sub.connection;
-                if (c.offer(frame) && !c.dirty) {
+                if (c.lagging()) {
+                    catchUp(ch, sub);
+                } else if (c.offer(frame) && !c.dirty) {
                     c.dirty = true;
                     writers.add(c);
                 }
             } else if (sub.behind) {
                 continue; // read from the store by the next round of its replay
-            } else if (sub.held.size() < maxQueued) {
+            } else if (sub.held.size() < Math.max(1, maxQueued / 4)) {
                 sub.held.add(frame);
             } else {
                 sub.held.clear();

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One connection's subscription to one channel. While its missed changes are replayed it is
- * not yet live: the dispatcher holds the channel's new frames here, to send after the replay,
- * up to a queue's worth; beyond that it drops them and marks the subscription {@link #behind}, and
+ * One connection's subscription to one channel. While its missed changes are replayed (it
+ * resumed, or its connection lagged: see {@code Hub.catchUp}) it is not live: the dispatcher
+ * holds the channel's new frames here, to send after the replay, up to a quarter of a queue;
+ * beyond that it drops them and marks the subscription {@link #behind}, and
  * the replay goes on reading them from the store. {@code live}, {@code held} and {@code behind}
  * belong to the dispatcher's thread.
  */
@@ -17,6 +18,8 @@ final class Subscription {
     boolean live;
     List<Frame> held = new ArrayList<>();
     boolean behind;
+    /** While not live: the seq of the last change queued for it from the change log (or before its replay). */
+    volatile long sent;
     volatile boolean cancelled;
 
     Subscription(Connection connection, String channel) {

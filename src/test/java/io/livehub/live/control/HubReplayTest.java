@@ -56,6 +56,9 @@ class HubReplayTest {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    /** While set, the client reads nothing: what is sent waits here, its send not finished. */
+    private volatile boolean stalled;
+    private final List<Map.Entry<String, SendHandler>> unread = new CopyOnWriteArrayList<>();
     private Hub hub;
     /** The connection the test opened, whose pings the session answers. */
     private volatile Connection connection;
@@ -159,6 +162,45 @@ class HubReplayTest {
         assertNull(received.poll(), "nothing twice");
     }
 
+    @Test
+    void aLiveSubscriberThatLagsIsFedFromTheLogAsItReadsInsteadOfOverflowingItsQueue() throws Exception {
+        log.replayMayGoOn.countDown();
+        Connection c = open();
+        hub.subscribe(c, "s1", CHANNEL, null, 0);
+        assertEquals("subscribed", next().getString("type"));
+
+        stalled = true;
+        publish(1, 20); // five queues' worth while the client reads nothing
+        awaitTrue(() -> c.catchingUp() == 1, "the lagging subscriber is taken off live delivery");
+        assertTrue(c.queued() <= QUEUE - QUEUE / 4, "its queue stops at three quarters: " + c.queued());
+        assertFalse(closed.isDone(), "not closed while it lags");
+
+        stalled = false; // the client reads again
+        for (Map.Entry<String, SendHandler> sent : unread) {
+            received.add(sent.getKey());
+            sent.getValue().onResult(new SendResult());
+        }
+        for (int seq = 1; seq <= 20; seq++) {
+            assertEquals(seq, next().getInt("seq"), "what was queued, then the rest from the log, in order");
+        }
+        awaitTrue(() -> c.catchingUp() == 0, "live again once caught up");
+        publish(21, 21);
+        assertEquals(21, next().getInt("seq"), "live once caught up");
+        assertTrue(log.reads.stream().anyMatch(r -> r.startsWith("3..") && !r.equals("3..3")),
+                "read from the log after the last seq queued (3): " + log.reads);
+        assertNull(received.poll(), "nothing twice");
+        assertFalse(closed.isDone(), "not closed");
+        assertNull(c.overflow());
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what + " within " + WAIT_SECONDS + " s");
+            Thread.sleep(5); // polling interval, bounded by the deadline
+        }
+    }
+
     private Connection open() {
         connection = hub.open(session()).orElseThrow();
         return connection;
@@ -226,6 +268,10 @@ class HubReplayTest {
         Map<String, Object> properties = new HashMap<>();
         RemoteEndpoint.Async remote = proxy(RemoteEndpoint.Async.class, (method, args) -> {
             if (method.equals("sendText") && args.length == 2) {
+                if (stalled) {
+                    unread.add(Map.entry((String) args[0], (SendHandler) args[1]));
+                    return null;
+                }
                 received.add((String) args[0]);
                 ((SendHandler) args[1]).onResult(new SendResult());
                 return null;
