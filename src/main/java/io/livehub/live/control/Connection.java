@@ -86,6 +86,11 @@ public final class Connection {
     boolean dirty;
     /** Written by Hub's dispatcher thread only: see {@link #catchingUp()}. */
     volatile int catchingUp;
+    /** Written by Hub's dispatcher thread only: its subscriptions whose frames wait in the hub while it lags. */
+    volatile int fed;
+    /** Told, once until it clears this, that the queue has room again while {@link #fed} is not 0. */
+    final AtomicBoolean roomSignalled = new AtomicBoolean();
+    private final Consumer<Connection> onRoom;
     /** Characters handed to the container, and the part the client has proven read (by answering a ping). */
     private final AtomicLong sentChars = new AtomicLong();
     private volatile long ackedChars;
@@ -119,9 +124,11 @@ public final class Connection {
      * @param onFailure told once, when the queue overflows (with a null cause) or a send fails
      * @param resume    called, on the thread that finished a send or read a pong, to send what is
      *                  queued next ({@link #flush} on a thread of the caller's choosing)
+     * @param onRoom    called, on such a thread, when half the queue's bound is free again while
+     *                  frames wait in the hub ({@link #fed}), once until {@link #roomSignalled} is cleared
      */
     Connection(Session session, Limits limits, Traffic traffic,
-               BiConsumer<Connection, Throwable> onFailure, Consumer<Connection> resume) {
+               BiConsumer<Connection, Throwable> onFailure, Consumer<Connection> resume, Consumer<Connection> onRoom) {
         this.id = session.getId();
         this.session = session;
         this.remote = session.getAsyncRemote();
@@ -134,6 +141,7 @@ public final class Connection {
         this.traffic = traffic;
         this.onFailure = onFailure;
         this.resume = resume;
+        this.onRoom = onRoom;
     }
 
     /** Queues a frame; false when the connection is failing or its queue is full (it is then closed as slow). */
@@ -347,10 +355,7 @@ public final class Connection {
         if (position - pingedChars.get() >= PING_EVERY_CHARS && !closing) {
             ping(position, false);
         }
-        Thread waiting = waitingForRoom;
-        if (waiting != null) {
-            LockSupport.unpark(waiting);
-        }
+        roomMade();
         if (PUMPING.get() != this && !queue.isEmpty()) {
             resume.accept(this); // finished on the container's thread, not inside this connection's own loop
         }
@@ -429,10 +434,7 @@ public final class Connection {
         pingSentAt = 0;
         if (data.remaining() == Long.BYTES) {
             ackedChars = Math.min(Math.max(ackedChars, data.getLong(data.position())), pingedChars.get());
-            Thread waiting = waitingForRoom;
-            if (waiting != null) {
-                LockSupport.unpark(waiting); // what it has read no longer counts against the queue's bound
-            }
+            roomMade(); // what it has read no longer counts against the queue's bound
             if (!queue.isEmpty() && !sending.get() && windowOpen()) {
                 resume.accept(this); // the window was what held the queue back
             }
@@ -466,6 +468,22 @@ public final class Connection {
     /** Half its queue's bound is free, in messages and in characters unread. */
     private boolean roomy() {
         return queued.get() < Math.max(1, maxQueued / 2) && unreadChars() < maxQueuedChars / 2;
+    }
+
+    /** Wakes a replay waiting for room, or tells the hub, when there is room. */
+    private void roomMade() {
+        Thread waiting = waitingForRoom;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
+        }
+        signalRoom();
+    }
+
+    /** Tells the hub when there is room while frames wait there; also called by the hub as they begin to, lest the room came just before. */
+    void signalRoom() {
+        if (fed > 0 && roomy() && !failed.get() && roomSignalled.compareAndSet(false, true)) {
+            onRoom.accept(this);
+        }
     }
 
     private long unreadChars() {

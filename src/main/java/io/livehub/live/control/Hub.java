@@ -28,6 +28,7 @@ import jakarta.websocket.Session;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -162,7 +163,8 @@ public class Hub {
      * user ({@code livehub.ws.max-connections-per-user}) already has as many as allowed.
      */
     public Optional<Connection> open(Session session) {
-        Connection c = new Connection(session, new Connection.Limits(maxQueued, maxQueuedBytes, sendWindow), traffic, this::failed, writers::resume);
+        Connection c = new Connection(session, new Connection.Limits(maxQueued, maxQueuedBytes, sendWindow), traffic, this::failed, writers::resume,
+                lagging -> post(() -> feed(lagging)));
         if (c.user() != null && perUser.merge(c.user(), 1, Integer::sum) > maxConnectionsPerUser) {
             perUser.merge(c.user(), -1, Hub::decrementOrRemove);
             return Optional.empty();
@@ -353,27 +355,91 @@ public class Hub {
         if (!sub.live) {
             sub.connection.catchingUp--;
         }
+        if (sub.fed) {
+            sub.fed = false;
+            sub.connection.fed--;
+            traffic.backlog.add(-sub.held.size());
+        }
     }
 
     /**
      * Dispatcher thread: a live subscriber whose connection is {@linkplain Connection#lagging lagging}
-     * stops taking the channel's new frames; it is fed from the change log as it reads, from the
-     * change after the last one queued for it, by the rounds of replay a resume uses, and goes live
-     * again once caught up. A subscriber that reads, however slowly for a while, is not closed and
-     * has nothing to resume; one that stops reading is closed after {@link #REPLAY_STALL_MILLIS}
-     * (or by the pong time-out), one that falls further behind than the store keeps is closed as
-     * slow (4408) and told why. Its queue is not filled with what the store already holds.
+     * stops taking the channel's new frames into the connection's queue. They wait here, shared as
+     * they are, up to a queue's worth, and are {@linkplain #feed fed} to the connection as its queue
+     * empties; once none wait, it is live again. Should more wait, they are dropped and the
+     * subscriber is sent them from the change log as it reads, by the rounds of replay a resume
+     * uses, from the change after the last one queued. A subscriber that reads, however slowly for
+     * a while, is not closed and has nothing to resume; one that stops reading is closed after
+     * {@link #REPLAY_STALL_MILLIS} or by the pong time-out, one that falls further behind than the
+     * store keeps is closed as slow (4408) and told why.
      */
-    private void catchUp(ChannelState ch, Subscription sub) {
+    private void catchUp(ChannelState ch, Subscription sub, Frame frame) {
         Connection c = sub.connection;
-        long from = ch.delivered;
         sub.live = false;
-        sub.behind = true;
-        sub.sent = from;
-        sub.held = new ArrayList<>();
+        sub.fed = true;
+        sub.sent = ch.delivered;
+        sub.held = new ArrayDeque<>();
+        sub.held.add(frame);
+        traffic.backlog.increment();
         c.catchingUp++;
-        LOG.info("Connection " + c.id() + " lags (" + c.unread() + "): channel " + ch.name
-                + " is sent from the change log after seq " + from + " until it has caught up");
+        c.fed++;
+        c.signalRoom();
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("Connection " + c.id() + " lags (" + c.unread() + "): channel " + ch.name + " waits after seq " + sub.sent);
+        }
+    }
+
+    /**
+     * Dispatcher thread: moves the frames waiting for a lagging connection's subscriptions into its
+     * queue, while it is not lagging; a subscription none wait for is live again.
+     */
+    private void feed(Connection c) {
+        c.roomSignalled.set(false);
+        boolean queued = false;
+        for (String name : c.channels()) {
+            ChannelState ch = channels.get(name);
+            Subscription sub = ch == null ? null : ch.subscribers.get(c);
+            if (sub == null || !sub.fed) {
+                continue;
+            }
+            Frame frame;
+            while (!c.lagging() && (frame = sub.held.peek()) != null) {
+                if (!c.offer(frame)) {
+                    return; // failed: it is being closed
+                }
+                sub.held.poll();
+                traffic.backlog.decrement();
+                sub.sent++;
+                queued = true;
+            }
+            if (sub.held.isEmpty()) {
+                sub.fed = false;
+                sub.live = true;
+                sub.held = null;
+                c.fed--;
+                c.catchingUp--;
+            }
+        }
+        if (queued && !c.dirty) {
+            c.dirty = true;
+            writers.add(c);
+        }
+    }
+
+    /**
+     * Dispatcher thread: a lagging subscriber with a queue's worth waiting is sent the channel's
+     * changes from the change log instead, from the one after the last queued for it.
+     */
+    private void fromStore(ChannelState ch, Subscription sub) {
+        Connection c = sub.connection;
+        traffic.backlog.add(-sub.held.size());
+        sub.held.clear();
+        sub.fed = false;
+        sub.behind = true;
+        c.fed--;
+        long from = sub.sent;
+        LOG.info("Connection " + c.id() + " lags (" + c.unread() + "), with " + maxQueued + " more waiting: channel "
+                + ch.name + " is sent from the change log after seq " + from + " until it has caught up");
         executor.execute(() -> replay(sub, null, from, from, false));
     }
 
@@ -411,13 +477,18 @@ public class Hub {
             if (sub.live) {
                 Connection c = sub.connection;
                 if (c.lagging()) {
-                    catchUp(ch, sub);
+                    catchUp(ch, sub, frame);
                 } else if (c.offer(frame) && !c.dirty) {
                     c.dirty = true;
                     writers.add(c);
                 }
             } else if (sub.behind) {
                 continue; // read from the store by the next round of its replay
+            } else if (sub.fed && sub.held.size() < maxQueued) {
+                sub.held.add(frame);
+                traffic.backlog.increment();
+            } else if (sub.fed) {
+                fromStore(ch, sub);
             } else if (sub.held.size() < Math.max(1, maxQueued / 4)) {
                 sub.held.add(frame);
             } else {

@@ -34,7 +34,7 @@ class ConnectionTest {
 
     @Test
     void aQueueFullOfMessagesSaysSoWhenItOverflows() {
-        Connection c = new Connection(session(), new Connection.Limits(4, 1_000_000, 0), traffic, (conn, cause) -> failedAs.set(conn), Connection::flush);
+        Connection c = new Connection(session(), new Connection.Limits(4, 1_000_000, 0), traffic, (conn, cause) -> failedAs.set(conn), Connection::flush, conn -> { });
         for (int i = 0; i < 4; i++) {
             assertTrue(c.send("{\"n\":" + i + "}"), "message " + i + " fits");
         }
@@ -49,7 +49,7 @@ class ConnectionTest {
 
     @Test
     void aQueueFullOfCharactersSaysSoAndWhenItsLastWriteFinished() {
-        Connection c = new Connection(session(), new Connection.Limits(100, 20, 0), traffic, (conn, cause) -> failedAs.set(conn), Connection::flush);
+        Connection c = new Connection(session(), new Connection.Limits(100, 20, 0), traffic, (conn, cause) -> failedAs.set(conn), Connection::flush, conn -> { });
         assertTrue(c.send("0123456789"));
         unfinished.remove(0).onResult(new SendResult());
         assertTrue(c.send("0123456789"), "10 characters sent and unacknowledged, 10 queued: at the limit");
@@ -63,7 +63,7 @@ class ConnectionTest {
     @Test
     void aSendFinishedOnTheContainersThreadHandsTheNextOneToTheCallersThread() {
         List<Connection> resumed = new ArrayList<>();
-        Connection c = new Connection(session(), new Connection.Limits(100, 1_000_000, 0), traffic, (conn, cause) -> failedAs.set(conn), resumed::add);
+        Connection c = new Connection(session(), new Connection.Limits(100, 1_000_000, 0), traffic, (conn, cause) -> failedAs.set(conn), resumed::add, conn -> { });
         assertTrue(c.send("a"));
         assertTrue(c.send("b"));
         assertEquals(1, unfinished.size(), "\"b\" waits for \"a\"");
@@ -83,7 +83,7 @@ class ConnectionTest {
     void noMoreThanAWindowIsWrittenAheadOfWhatTheClientsPongsSayItHasRead() {
         List<Connection> resumed = new ArrayList<>();
         Connection c = new Connection(session(), new Connection.Limits(100, 10_000_000, 0), traffic,
-                (conn, cause) -> failedAs.set(conn), resumed::add);
+                (conn, cause) -> failedAs.set(conn), resumed::add, conn -> { });
         String big = "x".repeat(70_000);
         long window = 2 * Connection.PING_EVERY_CHARS; // the least window there is: 131,072 characters
 
@@ -110,7 +110,7 @@ class ConnectionTest {
     @Test
     void aQueueThatOverflowsAfterItsWindowWasFullSaysWhenTheWindowWasLastFull() {
         Connection c = new Connection(session(), new Connection.Limits(2, 10_000_000, 0), traffic,
-                (conn, cause) -> failedAs.set(conn), conn -> { });
+                (conn, cause) -> failedAs.set(conn), conn -> { }, conn -> { });
         String big = "x".repeat(70_000);
         assertTrue(c.send(big));
         unfinished.remove(0).onResult(new SendResult());
@@ -129,7 +129,7 @@ class ConnectionTest {
     @Test
     void messagesStillQueuedWhenTheConnectionGoesStopCountingAsTheWritersBacklog() {
         Connection c = new Connection(session(), new Connection.Limits(100, 1_000_000, 0), traffic,
-                (conn, cause) -> failedAs.set(conn), Connection::flush);
+                (conn, cause) -> failedAs.set(conn), Connection::flush, conn -> { });
         for (int i = 0; i < 5; i++) {
             assertTrue(c.send("{\"n\":" + i + "}"));
         }

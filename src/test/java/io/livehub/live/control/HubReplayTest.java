@@ -163,23 +163,37 @@ class HubReplayTest {
     }
 
     @Test
-    void aLiveSubscriberThatLagsIsFedFromTheLogAsItReadsInsteadOfOverflowingItsQueue() throws Exception {
-        log.replayMayGoOn.countDown();
-        Connection c = open();
-        hub.subscribe(c, "s1", CHANNEL, null, 0);
-        assertEquals("subscribed", next().getString("type"));
-
+    void aLiveSubscriberThatLagsIsFedWhatWaitsForItAsItReadsInsteadOfOverflowingItsQueue() throws Exception {
+        Connection c = liveSubscriber();
         stalled = true;
-        publish(1, 20); // five queues' worth while the client reads nothing
+        publish(1, 6); // one in flight, two queued (three quarters of 4), three more
         awaitTrue(() -> c.catchingUp() == 1, "the lagging subscriber is taken off live delivery");
+        assertTrue(c.queued() <= QUEUE - QUEUE / 4, "its queue stops at three quarters: " + c.queued());
+
+        readAgain();
+        for (int seq = 1; seq <= 6; seq++) {
+            assertEquals(seq, next().getInt("seq"), "what was queued, then what waited, in order");
+        }
+        awaitTrue(() -> c.catchingUp() == 0, "live again once caught up");
+        publish(7, 7);
+        assertEquals(7, next().getInt("seq"), "live once caught up");
+        assertEquals(List.of(), log.reads, "nothing read from the log");
+        assertNull(received.poll(), "nothing twice");
+        assertFalse(closed.isDone(), "not closed");
+        assertNull(c.overflow());
+    }
+
+    @Test
+    void aLiveSubscriberThatLagsMoreThanAQueueBehindIsFedFromTheLogAsItReads() throws Exception {
+        Connection c = liveSubscriber();
+        stalled = true;
+        publish(1, 20); // five queues' worth
+        awaitTrue(() -> log.reads.size() > 0, "the change log is read");
+        assertEquals(1, c.catchingUp());
         assertTrue(c.queued() <= QUEUE - QUEUE / 4, "its queue stops at three quarters: " + c.queued());
         assertFalse(closed.isDone(), "not closed while it lags");
 
-        stalled = false; // the client reads again
-        for (Map.Entry<String, SendHandler> sent : unread) {
-            received.add(sent.getKey());
-            sent.getValue().onResult(new SendResult());
-        }
+        readAgain();
         for (int seq = 1; seq <= 20; seq++) {
             assertEquals(seq, next().getInt("seq"), "what was queued, then the rest from the log, in order");
         }
@@ -191,6 +205,25 @@ class HubReplayTest {
         assertNull(received.poll(), "nothing twice");
         assertFalse(closed.isDone(), "not closed");
         assertNull(c.overflow());
+    }
+
+    /** A connection subscribed live to the channel, its {@code subscribed} read. */
+    private Connection liveSubscriber() throws InterruptedException {
+        log.replayMayGoOn.countDown();
+        Connection c = open();
+        c.channels().add(CHANNEL); // as LiveSocket does before it subscribes
+        hub.subscribe(c, "s1", CHANNEL, null, 0);
+        assertEquals("subscribed", next().getString("type"));
+        return c;
+    }
+
+    /** The stalled client reads again: what it was sent is received, its sends finish. */
+    private void readAgain() {
+        stalled = false;
+        for (Map.Entry<String, SendHandler> sent : unread) {
+            received.add(sent.getKey());
+            sent.getValue().onResult(new SendResult());
+        }
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
