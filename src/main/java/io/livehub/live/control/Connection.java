@@ -457,12 +457,12 @@ public final class Connection {
     }
 
     /**
-     * Lagging: three quarters of its queue's bound is used, in messages or in characters unread.
-     * The hub then feeds its subscriptions from the change log as it reads (see {@code Hub.catchUp})
-     * rather than letting the queue overflow.
+     * Lagging: a frame of {@code length} more would use over three quarters of its queue's bound,
+     * in messages or in characters unread. The hub then keeps its subscriptions' frames back and
+     * feeds them as it reads (see {@code Hub.catchUp}) rather than letting the queue overflow.
      */
-    boolean lagging() {
-        return queued.get() >= maxQueued - maxQueued / 4 || unreadChars() >= maxQueuedChars - maxQueuedChars / 4;
+    boolean lagging(int length) {
+        return queued.get() + 1 > maxQueued - maxQueued / 4 || unreadChars() + length > maxQueuedChars - maxQueuedChars / 4;
     }
 
     /** Half its queue's bound is free, in messages and in characters unread. */

@@ -366,7 +366,7 @@ public class Hub {
      * Dispatcher thread: a live subscriber whose connection is {@linkplain Connection#lagging lagging}
      * stops taking the channel's new frames into the connection's queue. They wait here, shared as
      * they are, up to a queue's worth, and are {@linkplain #feed fed} to the connection as its queue
-     * empties; once none wait, it is live again. Should more wait, they are dropped and the
+     * empties; once none wait, it is live again. Should more wait (in messages or characters), they are dropped and the
      * subscriber is sent them from the change log as it reads, by the rounds of replay a resume
      * uses, from the change after the last one queued. A subscriber that reads, however slowly for
      * a while, is not closed and has nothing to resume; one that stops reading is closed after
@@ -380,6 +380,7 @@ public class Hub {
         sub.sent = ch.delivered;
         sub.held = new ArrayDeque<>();
         sub.held.add(frame);
+        sub.heldChars = frame.length();
         traffic.backlog.increment();
         c.catchingUp++;
         c.fed++;
@@ -403,11 +404,12 @@ public class Hub {
                 continue;
             }
             Frame frame;
-            while (!c.lagging() && (frame = sub.held.peek()) != null) {
+            while ((frame = sub.held.peek()) != null && !c.lagging(frame.length())) {
                 if (!c.offer(frame)) {
                     return; // failed: it is being closed
                 }
                 sub.held.poll();
+                sub.heldChars -= frame.length();
                 traffic.backlog.decrement();
                 sub.sent++;
                 queued = true;
@@ -432,14 +434,16 @@ public class Hub {
      */
     private void fromStore(ChannelState ch, Subscription sub) {
         Connection c = sub.connection;
+        long from = sub.sent;
+        LOG.info("Connection " + c.id() + " lags (" + c.unread() + "), with " + sub.held.size() + " messages ("
+                + sub.heldChars + " characters) more waiting: channel " + ch.name + " is sent from the change log after seq "
+                + from + " until it has caught up");
         traffic.backlog.add(-sub.held.size());
         sub.held.clear();
+        sub.heldChars = 0;
         sub.fed = false;
         sub.behind = true;
         c.fed--;
-        long from = sub.sent;
-        LOG.info("Connection " + c.id() + " lags (" + c.unread() + "), with " + maxQueued + " more waiting: channel "
-                + ch.name + " is sent from the change log after seq " + from + " until it has caught up");
         executor.execute(() -> replay(sub, null, from, from, false));
     }
 
@@ -476,7 +480,7 @@ public class Hub {
         for (Subscription sub : ch.subscribers.values()) {
             if (sub.live) {
                 Connection c = sub.connection;
-                if (c.lagging()) {
+                if (c.lagging(frame.length())) {
                     catchUp(ch, sub, frame);
                 } else if (c.offer(frame) && !c.dirty) {
                     c.dirty = true;
@@ -484,8 +488,9 @@ public class Hub {
                 }
             } else if (sub.behind) {
                 continue; // read from the store by the next round of its replay
-            } else if (sub.fed && sub.held.size() < maxQueued) {
+            } else if (sub.fed && sub.held.size() < maxQueued && sub.heldChars + frame.length() <= maxQueuedBytes) {
                 sub.held.add(frame);
+                sub.heldChars += frame.length();
                 traffic.backlog.increment();
             } else if (sub.fed) {
                 fromStore(ch, sub);

@@ -19,6 +19,8 @@ final class Subscription {
     boolean behind;
     /** Lagging, not live: what {@link #held} holds is fed to the connection as its queue empties (see {@code Hub.catchUp}). */
     boolean fed;
+    /** The characters of the frames {@link #held} while {@link #fed}. */
+    long heldChars;
     /** While not live: the seq of the last change queued for it (when its replay or its lag began, or since). */
     volatile long sent;
     volatile boolean cancelled;

@@ -207,6 +207,25 @@ class HubReplayTest {
         assertNull(c.overflow());
     }
 
+    @Test
+    void whatWaitsForALaggingSubscriberIsBoundedInCharactersToo() throws Exception {
+        hub.maxQueued = 100; // the bound in messages is far; the one in characters, 10 of these events, is near
+        hub.maxQueuedBytes = 200_000;
+        Connection c = liveSubscriber();
+        stalled = true;
+        publish(1, 25, "x".repeat(20_000));
+        awaitTrue(() -> log.reads.size() > 0, "the change log is read once more characters wait than the bound");
+        assertFalse(closed.isDone(), "not closed while it lags");
+
+        readAgain();
+        for (int seq = 1; seq <= 25; seq++) {
+            assertEquals(seq, next().getInt("seq"), "what was queued, then the rest from the log, in order");
+        }
+        awaitTrue(() -> c.catchingUp() == 0, "live again once caught up");
+        assertNull(received.poll(), "nothing twice");
+        assertNull(c.overflow());
+    }
+
     /** A connection subscribed live to the channel, its {@code subscribed} read. */
     private Connection liveSubscriber() throws InterruptedException {
         log.replayMayGoOn.countDown();
@@ -240,8 +259,12 @@ class HubReplayTest {
     }
 
     private void publish(int from, int to) {
+        publish(from, to, "");
+    }
+
+    private void publish(int from, int to, String blob) {
         for (int seq = from; seq <= to; seq++) {
-            JsonObject data = Json.createObjectBuilder().add("id", "e" + seq).add("channel", CHANNEL).build();
+            JsonObject data = Json.createObjectBuilder().add("id", "e" + seq).add("channel", CHANNEL).add("blob", blob).build();
             log.add(new Change(CHANNEL, seq, Change.Kind.CREATED, "e" + seq, data.toString(), seq));
             hub.changed(new Changed(CHANNEL, seq, Change.Kind.CREATED, data));
         }
