@@ -15,26 +15,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * subscriber that stops reading is closed as a slow consumer (4408), reconnects with backoff once
  * it reads again, subscribes with {@code since}, and ends with every event once and in order, as
  * do the subscribers that kept reading. On a server of its own (embedded store) whose queues are
- * small, so that a reader that hangs overflows its queue within a few thousand events.
+ * small and whose pong time-out is short: a reader that hangs is kept back, not closed, until it
+ * has not answered the ping that rides in what it did not read for 2 s.
  */
 class GeneratorResumeIT {
 
     private static final int SUBSCRIBERS = 3;
     /**
      * Unread bytes a connection may have: 4 times the 64 KiB between the acknowledgement pings by which
-     * the server learns how far a client has read (Connection), so that only a reader that hangs reaches it,
-     * after about 1,700 of these events.
+     * the server learns how far a client has read (Connection), so that only a reader that hangs is kept
+     * back (Hub.catchUp), after a few hundred of these events.
      */
     private static final int MAX_UNREAD = 256 * 1024;
     private static final int ROUND = 200;
-    /** Rounds of {@value #ROUND} events published while the reader hangs: within the 10,000 kept per channel. */
+    /** Rounds of {@value #ROUND} events published while the reader hangs, 0.2 s each: within the 10,000 kept per channel. */
     private static final int MAX_ROUNDS = 30;
 
     @Test
     void aSubscriberClosedAsSlowResumesAndMissesNothing() throws Exception {
         ServerProcess.Place place = ServerProcess.place("generator-resume");
         try (ServerProcess server = new ServerProcess(place.log(), "livehub.data.dir=" + place.dataDir(),
-                "livehub.auth.mode=open", "livehub.ws.queue.max-messages=64", "livehub.ws.queue.max-bytes=" + MAX_UNREAD).start();
+                "livehub.auth.mode=open", "livehub.ws.queue.max-messages=64", "livehub.ws.queue.max-bytes=" + MAX_UNREAD,
+                "livehub.ws.pong-timeout=2000").start();
              Sockets sockets = new Sockets(server.base().getPort(), null, 1, 4096)) {
             int port = server.base().getPort();
             String channel = "resume-" + System.nanoTime();
@@ -43,7 +45,7 @@ class GeneratorResumeIT {
             sockets.stallReading(0, true);
 
             long published = 0;
-            Pattern slow = Pattern.compile("is a slow consumer .*closing it with 4408");
+            Pattern slow = Pattern.compile("(is a slow consumer|did not answer a ping within 2000 ms).*closing it with 4408");
             boolean closed = false;
             for (int round = 0; round < MAX_ROUNDS && !closed; round++) {
                 published += publish(port, channel);
