@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -81,14 +80,13 @@ public final class Connection {
     private volatile boolean closeWritten;
     private final LongAdder sent = new LongAdder();
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
-    private volatile Thread waitingForRoom;
     /** Hub's dispatcher thread only: this connection has frames offered and not yet flushed. */
     boolean dirty;
     /** Written by Hub's dispatcher thread only: see {@link #catchingUp()}. */
     volatile int catchingUp;
-    /** Written by Hub's dispatcher thread only: its subscriptions whose frames wait in the hub while it lags. */
-    volatile int fed;
-    /** Told, once until it clears this, that the queue has room again while {@link #fed} is not 0. */
+    /** Its subscriptions waiting for room: their frames wait in the hub while it lags, or their replay is paused. */
+    final AtomicInteger waitingForRoom = new AtomicInteger();
+    /** Told, once until it clears this, that the queue has room again while {@link #waitingForRoom} is not 0. */
     final AtomicBoolean roomSignalled = new AtomicBoolean();
     private final Consumer<Connection> onRoom;
     /** Characters handed to the container, and the part the client has proven read (by answering a ping). */
@@ -125,7 +123,7 @@ public final class Connection {
      * @param resume    called, on the thread that finished a send or read a pong, to send what is
      *                  queued next ({@link #flush} on a thread of the caller's choosing)
      * @param onRoom    called, on such a thread, when half the queue's bound is free again while
-     *                  frames wait in the hub ({@link #fed}), once until {@link #roomSignalled} is cleared
+     *                  something waits for it ({@link #waitingForRoom}), once until {@link #roomSignalled} is cleared
      */
     Connection(Session session, Limits limits, Traffic traffic,
                BiConsumer<Connection, Throwable> onFailure, Consumer<Connection> resume, Consumer<Connection> onRoom) {
@@ -355,7 +353,7 @@ public final class Connection {
         if (position - pingedChars.get() >= PING_EVERY_CHARS && !closing) {
             ping(position, false);
         }
-        roomMade();
+        signalRoom();
         if (PUMPING.get() != this && !queue.isEmpty()) {
             resume.accept(this); // finished on the container's thread, not inside this connection's own loop
         }
@@ -395,10 +393,6 @@ public final class Connection {
             unsent++;
         }
         traffic.backlog.add(-unsent);
-        Thread waiting = waitingForRoom;
-        if (waiting != null) {
-            LockSupport.unpark(waiting);
-        }
         return unsent;
     }
 
@@ -434,7 +428,7 @@ public final class Connection {
         pingSentAt = 0;
         if (data.remaining() == Long.BYTES) {
             ackedChars = Math.min(Math.max(ackedChars, data.getLong(data.position())), pingedChars.get());
-            roomMade(); // what it has read no longer counts against the queue's bound
+            signalRoom(); // what it has read no longer counts against the queue's bound
             if (!queue.isEmpty() && !sending.get() && windowOpen()) {
                 resume.accept(this); // the window was what held the queue back
             }
@@ -466,49 +460,19 @@ public final class Connection {
     }
 
     /** Half its queue's bound is free, in messages and in characters unread. */
-    private boolean roomy() {
+    boolean roomy() {
         return queued.get() < Math.max(1, maxQueued / 2) && unreadChars() < maxQueuedChars / 2;
     }
 
-    /** Wakes a replay waiting for room, or tells the hub, when there is room. */
-    private void roomMade() {
-        Thread waiting = waitingForRoom;
-        if (waiting != null) {
-            LockSupport.unpark(waiting);
-        }
-        signalRoom();
-    }
-
-    /** Tells the hub when there is room while frames wait there; also called by the hub as they begin to, lest the room came just before. */
+    /** Tells the hub when there is room while something waits for it there; also called by the hub as it begins to wait, lest the room came just before. */
     void signalRoom() {
-        if (fed > 0 && roomy() && !failed.get() && roomSignalled.compareAndSet(false, true)) {
+        if (waitingForRoom.get() > 0 && roomy() && !failed.get() && roomSignalled.compareAndSet(false, true)) {
             onRoom.accept(this);
         }
     }
 
     private long unreadChars() {
         return queuedChars.get() + sentChars.get() - ackedChars;
-    }
-
-    /** Waits until half the queue's bound is free ({@link #roomy}); false on time-out or failure. */
-    boolean awaitRoom(long timeoutMillis) {
-        if (roomy()) {
-            return !failed.get();
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        waitingForRoom = Thread.currentThread();
-        try {
-            while (!roomy() && !failed.get()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                LockSupport.parkNanos(this, left);
-            }
-            return !failed.get();
-        } finally {
-            waitingForRoom = null;
-        }
     }
 
     /**

@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -58,8 +59,6 @@ public class Hub {
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
     /** How long a change may wait for an earlier one before the earlier one is read from the store. */
     static final long GAP_WAIT_MILLIS = 500;
-    /** How long a replay waits for a client that does not read before it counts as slow. */
-    static final long REPLAY_STALL_MILLIS = 30_000;
     /** A replay reads the store this many changes at a time, so that many resuming at once hold little each. */
     static final int REPLAY_PAGE = 500;
     /** Tasks run before the queued frames are flushed, at most: bounds the delay a long burst adds. */
@@ -224,7 +223,7 @@ public class Hub {
                 long upTo = ch.delivered;
                 sub.sent = since;
                 c.catchingUp++;
-                executor.execute(() -> replay(sub, id, since, upTo, true));
+                replay(sub, id, since, upTo, true);
             }
         });
     }
@@ -280,9 +279,9 @@ public class Hub {
 
     /**
      * Sends a subscriber the changes after {@code since} up to {@code upTo} from the store, read
-     * {@link #REPLAY_PAGE} at a time, then
-     * what the dispatcher held for it meanwhile, and makes it live. {@code first}: the answer to its
-     * {@code subscribe}, which says {@code subscribed} first; else a catching-up round (below).
+     * {@link #REPLAY_PAGE} at a time, then what the dispatcher held for it meanwhile, and makes it
+     * live. {@code first}: the answer to its {@code subscribe}, which says {@code subscribed} first;
+     * else a catching-up round (below).
      * <p>
      * When more new changes came while a replay was sent than a quarter of a queue holds (so that,
      * sent after the replay, they fit in what it leaves), the dispatcher drops
@@ -291,61 +290,116 @@ public class Hub {
      * keeps them. A client that resumes while its channel is busy is not closed for being behind.
      */
     private void replay(Subscription sub, String id, long since, long upTo, boolean first) {
-        Connection c = sub.connection;
+        start(sub, new Replay(sub, id, since, upTo, first));
+    }
+
+    /** Runs a replay, or goes on with a paused one, on the executor; a connection it cannot run for is closed (1011). */
+    private void start(Subscription sub, Runnable replay) {
         try {
-            long from = since;
-            boolean answer = first;
-            do {
-                long to = Math.min(upTo, from + REPLAY_PAGE);
-                Optional<List<Change>> page = history.between(sub.channel, from, to);
-                if (answer) {
-                    answer = false;
-                    if (page.isEmpty()) {
-                        LOG.info("Connection " + c.id() + " subscribed to " + sub.channel + " since seq " + since
-                                + ", which is no longer kept: answered recovered false");
+            executor.execute(replay);
+        } catch (RejectedExecutionException full) {
+            Connection c = sub.connection;
+            LOG.warning("Replay to connection " + c.id() + " could not start (" + full.getMessage() + "): closing it with "
+                    + CloseCodes.INTERNAL);
+            closeGracefully(c, CloseCodes.INTERNAL, "server busy");
+        }
+    }
+
+    /**
+     * One round of a subscriber's replay. It never waits: when the connection has no room (less
+     * than half its bound free) it pauses ({@link Subscription#paused}) and returns its thread, and
+     * the dispatcher {@linkplain #feed starts} it again when the connection says it has room. A
+     * client that stops reading is closed by the pong time-out.
+     */
+    private final class Replay implements Runnable {
+        private final Subscription sub;
+        private final String id;
+        private final long since;
+        private final long upTo;
+        private boolean answer;
+        private long from;
+        private List<Change> page = List.of();
+        private int next;
+
+        Replay(Subscription sub, String id, long since, long upTo, boolean first) {
+            this.sub = sub;
+            this.id = id;
+            this.since = since;
+            this.upTo = upTo;
+            this.answer = first;
+            this.from = since;
+        }
+
+        @Override
+        public void run() {
+            Connection c = sub.connection;
+            try {
+                while (!sub.cancelled) {
+                    if (next < page.size()) {
+                        if (!c.roomy()) {
+                            sub.paused = this;
+                            c.waitingForRoom.incrementAndGet();
+                            c.signalRoom(); // lest the room came before it paused
+                            return;
+                        }
+                        Change change = page.get(next++);
+                        c.send(frame(change));
+                        sub.sent = change.seq();
+                    } else if (answer || from < upTo) {
+                        if (!read(c)) {
+                            return;
+                        }
+                    } else {
+                        caughtUp(c);
+                        return;
                     }
-                    c.send(text(new Subscribed(id, sub.channel, upTo, page.isPresent(), Timestamps.now())));
-                    if (page.isEmpty()) {
-                        break;
-                    }
-                } else if (page.isEmpty()) {
-                    c.overflowed("caught up too slowly: the store no longer keeps seq " + (from + 1) + " of " + sub.channel);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Replay to connection " + c.id() + " failed", e);
+                closeGracefully(c, CloseCodes.INTERNAL, "replay failed");
+            }
+        }
+
+        /** The next page; false when the store no longer keeps it and the subscriber is closed as slow. */
+        private boolean read(Connection c) {
+            long to = Math.min(upTo, from + REPLAY_PAGE);
+            Optional<List<Change>> read = history.between(sub.channel, from, to);
+            if (answer) {
+                answer = false;
+                if (read.isEmpty()) {
+                    LOG.info("Connection " + c.id() + " subscribed to " + sub.channel + " since seq " + since
+                            + ", which is no longer kept: answered recovered false");
+                }
+                c.send(text(new Subscribed(id, sub.channel, upTo, read.isPresent(), Timestamps.now())));
+            } else if (read.isEmpty()) {
+                c.overflowed("caught up too slowly: the store no longer keeps seq " + (from + 1) + " of " + sub.channel);
+                return false;
+            }
+            page = read.orElse(List.of());
+            next = 0;
+            from = read.isPresent() ? to : upTo; // not recovered: live from here on
+            return true;
+        }
+
+        /** What the dispatcher held meanwhile, then live; or, if it dropped some, another round. */
+        private void caughtUp(Connection c) {
+            post(() -> {
+                if (sub.cancelled) {
                     return;
                 }
-                for (Change change : page.get()) {
-                    if (sub.cancelled) {
-                        return;
-                    }
-                    if (!c.awaitRoom(REPLAY_STALL_MILLIS)) {
-                        c.overflowed("its replay found no room in its queue for " + REPLAY_STALL_MILLIS + " ms");
-                        return;
-                    }
-                    c.send(frame(change));
-                    sub.sent = change.seq();
+                if (sub.behind) {
+                    ChannelState ch = channels.get(sub.channel);
+                    long next = ch == null ? upTo : ch.delivered;
+                    sub.behind = false;
+                    replay(sub, id, upTo, next, false);
+                    return;
                 }
-                from = to;
-            } while (from < upTo);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Replay to connection " + c.id() + " failed", e);
-            closeGracefully(c, CloseCodes.INTERNAL, "replay failed");
-            return;
+                sub.held.forEach(c::send);
+                sub.held = null;
+                sub.live = true;
+                c.catchingUp--;
+            });
         }
-        post(() -> {
-            if (sub.cancelled) {
-                return;
-            }
-            if (sub.behind) {
-                ChannelState ch = channels.get(sub.channel);
-                long next = ch == null ? upTo : ch.delivered;
-                sub.behind = false;
-                executor.execute(() -> replay(sub, id, upTo, next, false));
-                return;
-            }
-            sub.held.forEach(c::send);
-            sub.held = null;
-            sub.live = true;
-            c.catchingUp--;
-        });
     }
 
     /** Dispatcher thread: a subscription ends (unsubscribed, or its connection gone). */
@@ -355,9 +409,13 @@ public class Hub {
         if (!sub.live) {
             sub.connection.catchingUp--;
         }
+        if (sub.paused != null) {
+            sub.paused = null;
+            sub.connection.waitingForRoom.decrementAndGet();
+        }
         if (sub.fed) {
             sub.fed = false;
-            sub.connection.fed--;
+            sub.connection.waitingForRoom.decrementAndGet();
             traffic.backlog.add(-sub.held.size());
         }
     }
@@ -369,8 +427,8 @@ public class Hub {
      * empties; once none wait, it is live again. Should more wait (in messages or characters), they are dropped and the
      * subscriber is sent them from the change log as it reads, by the rounds of replay a resume
      * uses, from the change after the last one queued. A subscriber that reads, however slowly for
-     * a while, is not closed and has nothing to resume; one that stops reading is closed after
-     * {@link #REPLAY_STALL_MILLIS} or by the pong time-out, one that falls further behind than the
+     * a while, is not closed and has nothing to resume; one that stops reading is closed by the
+     * pong time-out, one that falls further behind than the
      * store keeps is closed as slow (4408) and told why.
      */
     private void catchUp(ChannelState ch, Subscription sub, Frame frame) {
@@ -383,7 +441,7 @@ public class Hub {
         sub.heldChars = frame.length();
         traffic.backlog.increment();
         c.catchingUp++;
-        c.fed++;
+        c.waitingForRoom.incrementAndGet();
         c.signalRoom();
         if (LOG.isLoggable(Level.FINE)) {
             LOG.fine("Connection " + c.id() + " lags (" + c.unread() + "): channel " + ch.name + " waits after seq " + sub.sent);
@@ -400,6 +458,12 @@ public class Hub {
         for (String name : c.channels()) {
             ChannelState ch = channels.get(name);
             Subscription sub = ch == null ? null : ch.subscribers.get(c);
+            Runnable paused = sub == null ? null : sub.paused;
+            if (paused != null && c.roomy()) {
+                sub.paused = null;
+                c.waitingForRoom.decrementAndGet();
+                start(sub, paused);
+            }
             if (sub == null || !sub.fed) {
                 continue;
             }
@@ -418,7 +482,7 @@ public class Hub {
                 sub.fed = false;
                 sub.live = true;
                 sub.held = null;
-                c.fed--;
+                c.waitingForRoom.decrementAndGet();
                 c.catchingUp--;
             }
         }
@@ -443,8 +507,8 @@ public class Hub {
         sub.heldChars = 0;
         sub.fed = false;
         sub.behind = true;
-        c.fed--;
-        executor.execute(() -> replay(sub, null, from, from, false));
+        c.waitingForRoom.decrementAndGet();
+        replay(sub, null, from, from, false);
     }
 
     private void deliver(String channel, long seq, Frame frame) {
@@ -513,29 +577,34 @@ public class Hub {
             ch.filling = true;
             long from = ch.delivered;
             long to = ch.early.firstKey() - 1;
-            executor.execute(() -> {
-                Optional<List<Change>> missing = Optional.empty();
-                try {
-                    missing = history.between(ch.name, from, to);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Reading changes " + (from + 1) + ".." + to + " of channel " + ch.name + " failed", e);
-                }
-                Optional<List<Change>> found = missing;
-                post(() -> {
-                    ch.filling = false;
-                    if (found.isPresent()) {
-                        found.get().forEach(change -> deliver(ch.name, change.seq(), frame(change)));
-                    } else if (ch.delivered < to) {
-                        LOG.warning("Channel " + ch.name + ": changes " + (ch.delivered + 1) + ".." + to
-                                + " are no longer kept; subscribers skip them");
-                        ch.delivered = to;
-                        Frame first = ch.early.remove(to + 1);
-                        if (first != null) {
-                            deliver(ch.name, to + 1, first);
-                        }
+            try {
+                executor.execute(() -> {
+                    Optional<List<Change>> missing = Optional.empty();
+                    try {
+                        missing = history.between(ch.name, from, to);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "Reading changes " + (from + 1) + ".." + to + " of channel " + ch.name + " failed", e);
                     }
+                    Optional<List<Change>> found = missing;
+                    post(() -> {
+                        ch.filling = false;
+                        if (found.isPresent()) {
+                            found.get().forEach(change -> deliver(ch.name, change.seq(), frame(change)));
+                        } else if (ch.delivered < to) {
+                            LOG.warning("Channel " + ch.name + ": changes " + (ch.delivered + 1) + ".." + to
+                                    + " are no longer kept; subscribers skip them");
+                            ch.delivered = to;
+                            Frame first = ch.early.remove(to + 1);
+                            if (first != null) {
+                                deliver(ch.name, to + 1, first);
+                            }
+                        }
+                    });
                 });
-            });
+            } catch (RejectedExecutionException full) {
+                ch.filling = false; // tried again on the next round
+                LOG.warning("Reading changes " + (from + 1) + ".." + to + " of channel " + ch.name + " could not start: " + full.getMessage());
+            }
         }
     }
 

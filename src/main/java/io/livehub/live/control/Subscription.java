@@ -24,6 +24,8 @@ final class Subscription {
     /** While not live: the seq of the last change queued for it (when its replay or its lag began, or since). */
     volatile long sent;
     volatile boolean cancelled;
+    /** Its replay, paused until its connection has room; set by the replay, taken by the dispatcher. */
+    volatile Runnable paused;
 
     Subscription(Connection connection, String channel) {
         this.connection = connection;

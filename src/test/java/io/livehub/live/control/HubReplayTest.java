@@ -54,6 +54,8 @@ class HubReplayTest {
 
     private final Log log = new Log();
     private final ExecutorService pool = Executors.newCachedThreadPool();
+    /** The container's executor, as the hub sees it. */
+    private volatile ExecutorService executor = pool;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     /** While set, the client reads nothing: what is sent waits here, its send not finished. */
@@ -69,7 +71,7 @@ class HubReplayTest {
         hub.history = log;
         hub.executor = proxy(ManagedExecutorService.class, (method, args) -> {
             if (method.equals("execute")) {
-                pool.execute((Runnable) args[0]);
+                executor.execute((Runnable) args[0]);
                 return null;
             }
             throw new UnsupportedOperationException(method);
@@ -96,6 +98,7 @@ class HubReplayTest {
     void stopHub() {
         hub.stop();
         pool.shutdownNow();
+        executor.shutdownNow();
     }
 
     @Test
@@ -226,6 +229,27 @@ class HubReplayTest {
         assertNull(c.overflow());
     }
 
+    @Test
+    void aReplayToAClientThatDoesNotReadHoldsNoThread() throws Exception {
+        executor = Executors.newSingleThreadExecutor(); // one thread for every replay: one that waited on it would hold up the rest
+        publish(1, 20);
+        log.replayMayGoOn.countDown();
+        Connection stalledOne = hub.open(session("stalled", true)).orElseThrow();
+        stalledOne.channels().add(CHANNEL);
+        hub.subscribe(stalledOne, "s1", CHANNEL, 0L, 20);
+        awaitTrue(() -> stalledOne.waitingForRoom.get() == 1, "the replay to the client that does not read pauses");
+
+        Connection reader = open();
+        reader.channels().add(CHANNEL);
+        hub.subscribe(reader, "s2", CHANNEL, 0L, 20);
+        assertTrue(next().getBoolean("recovered"));
+        for (int seq = 1; seq <= 20; seq++) {
+            assertEquals(seq, next().getInt("seq"), "the other replay runs, on the one thread");
+        }
+        assertEquals(1, stalledOne.catchingUp(), "the paused replay is not over");
+        assertTrue(stalledOne.queued() <= QUEUE / 2, "its queue stops at half: " + stalledOne.queued());
+    }
+
     /** A connection subscribed live to the channel, its {@code subscribed} read. */
     private Connection liveSubscriber() throws InterruptedException {
         log.replayMayGoOn.countDown();
@@ -321,9 +345,17 @@ class HubReplayTest {
 
     /** A session whose sends finish at once, in order, into {@link #received}; its pings are answered, its close is kept. */
     private Session session() {
+        return session("replay-test", false);
+    }
+
+    /** {@code neverReads}: what is sent to it is never received, its sends never finish. */
+    private Session session(String id, boolean neverReads) {
         Map<String, Object> properties = new HashMap<>();
         RemoteEndpoint.Async remote = proxy(RemoteEndpoint.Async.class, (method, args) -> {
             if (method.equals("sendText") && args.length == 2) {
+                if (neverReads) {
+                    return null;
+                }
                 if (stalled) {
                     unread.add(Map.entry((String) args[0], (SendHandler) args[1]));
                     return null;
@@ -341,7 +373,7 @@ class HubReplayTest {
             throw new UnsupportedOperationException(method);
         });
         return proxy(Session.class, (method, args) -> switch (method) {
-            case "getId" -> "replay-test";
+            case "getId" -> id;
             case "getAsyncRemote" -> remote;
             case "getUserProperties" -> properties;
             case "getNegotiatedExtensions" -> List.of();
