@@ -125,6 +125,16 @@ public final class RawSocket implements AutoCloseable {
         return new Frame(first & 0x0f, payload);
     }
 
+    /** The next text message other than {@code metrics_update}, skipping pings and other frames. */
+    public String nextMessage() throws IOException {
+        while (true) {
+            Frame f = next();
+            if (f.opcode() == 0x1 && !f.text().contains("metrics_update")) {
+                return f.text();
+            }
+        }
+    }
+
     /** Reads frames until the server's close frame and answers its code, or fails at the end of the stream. */
     public int awaitCloseCode() throws IOException {
         while (true) {
