@@ -221,6 +221,7 @@ public class Hub {
                 sub.live = true;
             } else {
                 long upTo = ch.delivered;
+                sub.held = new ArrayDeque<>();
                 sub.sent = since;
                 c.catchingUp++;
                 replay(sub, id, since, upTo, true);
@@ -722,7 +723,7 @@ public class Hub {
         java.util.concurrent.CompletableFuture<List<ChannelInfo>> answer = new java.util.concurrent.CompletableFuture<>();
         post(() -> {
             long now = System.currentTimeMillis();
-            List<ChannelInfo> infos = new java.util.ArrayList<>();
+            List<ChannelInfo> infos = new ArrayList<>();
             for (ChannelState ch : channels.values()) {
                 if (ch.sampledSeq >= 0 && now - ch.sampledAt >= 1000) {
                     ch.rate = Math.round((ch.delivered - ch.sampledSeq) * 10_000.0 / (now - ch.sampledAt)) / 10.0;

@@ -15,7 +15,8 @@ final class Subscription {
     final Connection connection;
     final String channel;
     boolean live;
-    ArrayDeque<Frame> held = new ArrayDeque<>();
+    /** Null while live: a live subscription, the most of them, holds nothing. */
+    ArrayDeque<Frame> held;
     boolean behind;
     /** Lagging, not live: what {@link #held} holds is fed to the connection as its queue empties (see {@code Hub.catchUp}). */
     boolean fed;
