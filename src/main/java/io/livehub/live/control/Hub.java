@@ -767,13 +767,18 @@ public class Hub {
      * broken connection and the shutdown close at once: no answer is coming.)
      */
     private void closeGracefully(Connection c, int code, String reason) {
-        executor.execute(() -> {
+        Runnable close = () -> {
             if (c.closeAfterQueued(code, reason)) {
                 awaitAnswer(c.session(), code, reason);
             } else {
                 closeQuietly(c.session(), code, reason);
             }
-        });
+        };
+        try {
+            executor.execute(close);
+        } catch (RejectedExecutionException full) {
+            close.run(); // on this thread rather than not at all
+        }
     }
 
     /** Its close frame is out: the client's answer ends it, or {@link #keepAlive} after {@link #CLOSE_ANSWER_MILLIS}. */

@@ -250,6 +250,18 @@ class HubReplayTest {
         assertTrue(stalledOne.queued() <= QUEUE / 2, "its queue stops at half: " + stalledOne.queued());
     }
 
+    @Test
+    void aReplayTheExecutorRefusesClosesItsConnectionSoThatTheClientComesBack() throws Exception {
+        publish(1, 3);
+        ExecutorService full = Executors.newSingleThreadExecutor();
+        full.shutdown(); // refuses every task, as the container's does when all its threads are taken
+        executor = full;
+        Connection c = open();
+        hub.subscribe(c, "s1", CHANNEL, 0L, 3);
+        CloseReason reason = closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(1011, reason.getCloseCode().getCode(), "reconnect with backoff and resume");
+    }
+
     /** A connection subscribed live to the channel, its {@code subscribed} read. */
     private Connection liveSubscriber() throws InterruptedException {
         log.replayMayGoOn.countDown();
