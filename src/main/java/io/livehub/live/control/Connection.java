@@ -81,6 +81,8 @@ public final class Connection {
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     /** Hub's dispatcher thread only: this connection has frames offered and not yet flushed. */
     boolean dirty;
+    /** Hub's dispatcher thread only: how many times it was fed (see {@code Hub.feed}), to start each time one further on. */
+    int feeds;
     /** Written by Hub's dispatcher thread only: see {@link #catchingUp()}. */
     volatile int catchingUp;
     /** Its subscriptions waiting for room: their frames wait in the hub while it lags, or their replay is paused. */

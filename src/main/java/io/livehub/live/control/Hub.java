@@ -451,11 +451,13 @@ public class Hub {
 
     /**
      * Dispatcher thread: moves the frames waiting for a lagging connection's subscriptions into its
-     * queue, while it is not lagging; a subscription none wait for is live again.
+     * queue, while it is not lagging; a subscription none wait for is live again. The room is
+     * shared: one frame of each subscription in turn, starting one further on each time, so that
+     * no channel with much waiting holds back the others of the connection.
      */
     private void feed(Connection c) {
         c.roomSignalled.set(false);
-        boolean queued = false;
+        List<Subscription> fed = new ArrayList<>();
         for (String name : c.channels()) {
             ChannelState ch = channels.get(name);
             Subscription sub = ch == null ? null : ch.subscribers.get(c);
@@ -465,11 +467,23 @@ public class Hub {
                 c.waitingForRoom.decrementAndGet();
                 start(sub, paused);
             }
-            if (sub == null || !sub.fed) {
-                continue;
+            if (sub != null && sub.fed) {
+                fed.add(sub);
             }
-            Frame frame;
-            while ((frame = sub.held.peek()) != null && !c.lagging(frame.length())) {
+        }
+        if (fed.isEmpty()) {
+            return;
+        }
+        int first = Math.floorMod(c.feeds++, fed.size());
+        boolean queued = false;
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (int i = 0; i < fed.size(); i++) {
+                Subscription sub = fed.get((first + i) % fed.size());
+                Frame frame = sub.held.peek();
+                if (frame == null || c.lagging(frame.length())) {
+                    continue;
+                }
                 if (!c.offer(frame)) {
                     return; // failed: it is being closed
                 }
@@ -477,8 +491,11 @@ public class Hub {
                 sub.heldChars -= frame.length();
                 traffic.backlog.decrement();
                 sub.sent++;
+                moved = true;
                 queued = true;
             }
+        }
+        for (Subscription sub : fed) {
             if (sub.held.isEmpty()) {
                 sub.fed = false;
                 sub.live = true;

@@ -31,7 +31,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,6 +58,8 @@ class HubReplayTest {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     /** The container's executor, as the hub sees it. */
     private volatile ExecutorService executor = pool;
+    /** How many tasks the container's executor refuses next, as it does when all its threads are taken. */
+    private final AtomicInteger refusals = new AtomicInteger();
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     /** While set, the client reads nothing: what is sent waits here, its send not finished. */
@@ -71,6 +75,9 @@ class HubReplayTest {
         hub.history = log;
         hub.executor = proxy(ManagedExecutorService.class, (method, args) -> {
             if (method.equals("execute")) {
+                if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    throw new RejectedExecutionException("refused by the test");
+                }
                 executor.execute((Runnable) args[0]);
                 return null;
             }
@@ -262,6 +269,52 @@ class HubReplayTest {
         assertEquals(1011, reason.getCloseCode().getCode(), "reconnect with backoff and resume");
     }
 
+    @Test
+    void aLaggingConnectionSharesItsRoomBetweenItsChannels() throws Exception {
+        Connection c = liveSubscriber();
+        c.channels().add("alerts");
+        hub.subscribe(c, "s2", "alerts", null, 0);
+        assertEquals("subscribed", next().getString("type"));
+        stalled = true;
+        publish(1, 7); // three go out (one in flight, two queued), four wait
+        publish("alerts", 1, 4); // four wait
+        awaitTrue(() -> c.catchingUp() == 2, "both subscriptions are taken off live delivery");
+
+        List<String> order = new ArrayList<>();
+        while (order.size() < 11) {
+            awaitTrue(() -> !unread.isEmpty(), "a send after " + order);
+            Map.Entry<String, SendHandler> sent = unread.remove(0); // the client reads one message at a time
+            JsonObject event = Json.createReader(new StringReader(sent.getKey())).readObject();
+            order.add(event.getString("channel") + " " + event.getInt("seq"));
+            sent.getValue().onResult(new SendResult());
+        }
+        assertEquals(List.of("deploys 1", "deploys 2", "deploys 3"), order.subList(0, 3), "what was queued before the lag");
+        List<String> firstFed = order.subList(3, 7);
+        assertTrue(firstFed.stream().anyMatch(m -> m.startsWith("deploys")) && firstFed.stream().anyMatch(m -> m.startsWith("alerts")),
+                "neither channel waits until the other's wait is over: " + order);
+        assertEquals(List.of("deploys 4", "deploys 5", "deploys 6", "deploys 7"),
+                order.stream().filter(m -> m.startsWith("deploys")).skip(3).toList(), "each channel in order");
+        assertEquals(List.of("alerts 1", "alerts 2", "alerts 3", "alerts 4"),
+                order.stream().filter(m -> m.startsWith("alerts")).toList(), "each channel in order");
+        awaitTrue(() -> c.catchingUp() == 0, "both live again once caught up");
+        assertEquals(List.of(), log.reads, "nothing read from the log");
+    }
+
+    @Test
+    void aGapWhoseReadTheExecutorRefusesIsReadOnTheNextRound() throws Exception {
+        liveSubscriber();
+        publish(1, 1);
+        assertEquals(1, next().getInt("seq"));
+        record(CHANNEL, 2); // committed, its after-commit notice lost: seq 3 arrives with a gap before it
+        refusals.set(1);
+        publish(3, 3);
+        assertEquals(2, next().getInt("seq"), "the gap is read from the log once the executor takes the read");
+        assertEquals(3, next().getInt("seq"));
+        assertEquals(0, refusals.get(), "the first read of the gap was refused");
+        assertEquals(List.of("1..2"), log.reads);
+        assertNull(received.poll(), "nothing twice");
+    }
+
     /** A connection subscribed live to the channel, its {@code subscribed} read. */
     private Connection liveSubscriber() throws InterruptedException {
         log.replayMayGoOn.countDown();
@@ -299,11 +352,28 @@ class HubReplayTest {
     }
 
     private void publish(int from, int to, String blob) {
+        publish(CHANNEL, from, to, blob);
+    }
+
+    private void publish(String channel, int from, int to) {
+        publish(channel, from, to, "");
+    }
+
+    private void publish(String channel, int from, int to, String blob) {
         for (int seq = from; seq <= to; seq++) {
-            JsonObject data = Json.createObjectBuilder().add("id", "e" + seq).add("channel", CHANNEL).add("blob", blob).build();
-            log.add(new Change(CHANNEL, seq, Change.Kind.CREATED, "e" + seq, data.toString(), seq));
-            hub.changed(new Changed(CHANNEL, seq, Change.Kind.CREATED, data));
+            hub.changed(new Changed(channel, seq, Change.Kind.CREATED, record(channel, seq, blob)));
         }
+    }
+
+    /** A change written to the log only. */
+    private void record(String channel, int seq) {
+        record(channel, seq, "");
+    }
+
+    private JsonObject record(String channel, int seq, String blob) {
+        JsonObject data = Json.createObjectBuilder().add("id", channel + seq).add("channel", channel).add("blob", blob).build();
+        log.add(new Change(channel, seq, Change.Kind.CREATED, channel + seq, data.toString(), seq));
+        return data;
     }
 
     private JsonObject next() throws InterruptedException {
