@@ -1,11 +1,14 @@
 package io.livehub.support;
 
+import jakarta.json.Json;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -133,6 +136,27 @@ public final class RawSocket implements AutoCloseable {
                 return f.text();
             }
         }
+    }
+
+    /**
+     * Reads the channel's events after {@code seq} up to {@code last}, answering pings (a pong
+     * opens the server's send window); each must be the next seq. The last seq read.
+     */
+    public int readEvents(int seq, int last) throws IOException {
+        while (seq < last) {
+            Frame f = next();
+            if (f.opcode() == 0x9) {
+                send(0xA, f.payload());
+            } else if (f.opcode() == 0x8) {
+                throw new AssertionError("closed with " + f.closeCode() + " after seq " + seq);
+            } else if (f.opcode() == 0x1 && !f.text().contains("metrics_update")) {
+                int next = Json.createReader(new StringReader(f.text())).readObject().getInt("seq");
+                if (next != ++seq) {
+                    throw new AssertionError("every event once, in order: expected seq " + seq + ", got " + next);
+                }
+            }
+        }
+        return seq;
     }
 
     /** Reads frames until the server's close frame and answers its code, or fails at the end of the stream. */
