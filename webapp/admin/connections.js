@@ -1,6 +1,8 @@
 /**
  * The connections table of the admin console, with a Close button per row
- * (DELETE /api/admin/connections/{id}: the server closes it with 4500).
+ * (DELETE /api/admin/connections/{id}: the server closes it with 4500). A connection with
+ * subscriptions that are fed what waits for them as the client reads (it resumed, or it lags)
+ * says "catching up" beside its queue.
  * @module admin/connections
  */
 import { explain } from '../ui/api.js';
@@ -34,7 +36,8 @@ export function connectionsTable(body, api, on) {
     create: (c) => {
       const button = h('button.btn.btn-small.btn-danger', { type: 'button', class: 'close-connection' }, 'Close');
       button.addEventListener('click', () => close(button, c.id));
-      return h('tr', { dataset: { id: c.id } }, h('td.mono'), h('td'), h('td.mono'), h('td'), h('td.num'), h('td.num'),
+      const queue = h('td.num', null, h('span.catching-up', { hidden: true, text: 'catching up' }), h('span'));
+      return h('tr', { dataset: { id: c.id } }, h('td.mono'), h('td'), h('td.mono'), h('td'), queue, h('td.num'),
         h('td.muted'), h('td.num', null, button));
     },
     update: (tr, c) => {
@@ -47,7 +50,13 @@ export function connectionsTable(body, api, on) {
         channels.dataset.list = tr.dataset.channels;
         channels.replaceChildren(...(c.channels.length ? c.channels.map((name) => h('span.chip', { text: name })) : [h('span.muted', { text: 'none' })]));
       }
-      setText(queue, count(c.queue_depth));
+      const [behind, depth] = queue.children;
+      const catchingUp = c.catching_up ?? 0;
+      tr.dataset.catchingUp = String(catchingUp);
+      behind.hidden = catchingUp === 0;
+      setText(behind, 'catching up', `${count(catchingUp)} of its subscriptions ${catchingUp === 1 ? 'is' : 'are'} sent `
+        + 'what waits for them as the client reads (it resumed, or it lags); the server closes it only if it stops reading');
+      setText(depth, count(c.queue_depth));
       setText(sent, count(c.messages_sent));
       setText(since, ago(c.connected_at), stamp(c.connected_at));
     },

@@ -1,6 +1,7 @@
 package io.livehub.pages;
 
 import io.livehub.support.Api;
+import io.livehub.support.RawSocket;
 import io.livehub.support.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +38,8 @@ class AdminConsoleIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = Pages.server("admin").start();
+        // a connection may leave 2 MiB unread: one that lags is easy to make (catchingUp...)
+        server = Pages.server("admin", "livehub.ws.queue.max-bytes=2097152").start();
         api = new Api(server.base().toURL(), null); // open mode: no token
         browser = new Browser(Pages.TARGET, "admin");
         home = browser.driver.getWindowHandle();
@@ -104,6 +106,33 @@ class AdminConsoleIT {
         dashboard.focus();
         browser.await("the announcement on the dashboard", d -> message.equals(dashboard.banner("warning")));
         browser.screenshot(Pages.SCREENSHOTS.resolve("dashboard-announcement.png"));
+    }
+
+    @Test
+    void marksAConnectionThatIsCatchingUpUntilItHasCaughtUp() throws Exception {
+        String lagging = Pages.channel("lagging");
+        try (RawSocket client = RawSocket.connect(server.base(), "channels=" + lagging, 4096)) {
+            assertTrue(client.nextMessage().contains("subscribed"));
+            admin.focus().connectionOf(lagging);
+            assertFalse(admin.catchingUp(lagging), "a connection that reads is not marked");
+
+            // while it reads nothing: 3 MB, beyond three quarters of the 2 MiB it may leave unread
+            String payload = "{\"blob\":\"" + "x".repeat(60_000) + "\"}";
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 50; i++) {
+                batch.append(i == 0 ? "" : ",").append("{\"channel\":\"").append(lagging)
+                        .append("\",\"type\":\"deploy\",\"payload\":").append(payload).append("}");
+            }
+            assertEquals(201, api.post("api/events/batch", batch.append("]").toString()).statusCode());
+            browser.await("the console to mark the lagging connection", d -> Boolean.TRUE.equals(admin.catchingUp(lagging)));
+            browser.screenshot(Pages.SCREENSHOTS.resolve("admin-catching-up.png"));
+            String title = browser.driver.findElement(By.cssSelector("#connections tr[data-channels*='" + lagging + "'] .catching-up"))
+                    .getAttribute("title");
+            assertTrue(title.startsWith("1 of its subscriptions is sent what waits for them"), title);
+
+            assertEquals(50, client.readEvents(0, 50), "every event, in order");
+            browser.await("the mark to go once it has caught up", d -> Boolean.FALSE.equals(admin.catchingUp(lagging)));
+        }
     }
 
     @Test

@@ -38,6 +38,12 @@ final class AdminPage {
         return !browser.driver.findElements(connectionLocator(channel)).isEmpty();
     }
 
+    /** Whether the row of the connection subscribed to {@code channel} says it is catching up; null while none is listed. */
+    Boolean catchingUp(String channel) {
+        return browser.driver.findElements(connectionLocator(channel)).stream().findFirst()
+                .map(row -> row.findElement(By.className("catching-up")).isDisplayed()).orElse(null);
+    }
+
     void closeConnectionOf(String channel) {
         connectionOf(channel).findElement(By.cssSelector("button.close-connection")).click();
     }

@@ -21,9 +21,9 @@ final class Pages {
     /**
      * Livehub on the test PostgreSQL (or, in a run that names none, on the embedded store),
      * metrics every 500 ms, authentication off: these tests are about the pages, whatever the
-     * security settings of the day.
+     * security settings of the day. {@code settings}: more, as {@code key=value}.
      */
-    static ServerProcess server(String name) throws IOException {
+    static ServerProcess server(String name, String... settings) throws IOException {
         Path data = Files.createDirectories(TARGET.resolve("it-data")).resolve("pages-" + name);
         List<String> config = new ArrayList<>(List.of("livehub.data.dir=" + data, "livehub.metrics.interval=500",
                 "livehub.auth.mode=open"));
@@ -33,6 +33,7 @@ final class Pages {
                     "livehub.db.user=" + System.getProperty("livehub.test.db.user", ""),
                     "livehub.db.password=" + System.getProperty("livehub.test.db.password", "")));
         }
+        config.addAll(List.of(settings));
         return new ServerProcess(TARGET.resolve("pages-" + name + "-it.log"), config.toArray(String[]::new));
     }
 
