@@ -664,13 +664,22 @@ public class Hub {
         keptAliveAt = now;
         closing.entrySet().removeIf(r -> {
             Session session = r.getKey();
-            if (session.isOpen() && now >= r.getValue().closeAt) {
-                LOG.info("WebSocket connection " + session.getId() + " did not answer the close frame within "
-                        + CLOSE_ANSWER_MILLIS + " ms: closing it");
-                executor.execute(() -> TyrusFrames.closeNow(session, r.getValue().code, r.getValue().reason));
+            if (!session.isOpen()) {
                 return true;
             }
-            return !session.isOpen();
+            boolean overdue = now >= r.getValue().closeAt;
+            if (overdue || TyrusFrames.connectionEnded(session)) {
+                LOG.info("WebSocket connection " + session.getId() + (overdue ? " did not answer the close frame within "
+                        + CLOSE_ANSWER_MILLIS + " ms" : " ended without answering the close frame") + ": closing it");
+                Runnable end = () -> TyrusFrames.closeNow(session, r.getValue().code, r.getValue().reason);
+                try {
+                    executor.execute(end);
+                } catch (RejectedExecutionException full) {
+                    end.run();
+                }
+                return true;
+            }
+            return false;
         });
         for (Connection c : connections.values()) {
             if (c.isClosing()) {

@@ -208,6 +208,32 @@ final class TyrusFrames {
         }
     }
 
+    /**
+     * Whether the session's TCP connection has ended under it: Grizzly closes the socket when the
+     * client goes, but Tyrus does not end a session marked {@link #closing} then (it ends only
+     * sessions still connected), so a client that drops its connection instead of answering the
+     * close frame would hold its session until the answer is overdue. False when it is open, or
+     * when that cannot be told (another container).
+     */
+    static boolean connectionEnded(Session session) {
+        try {
+            Object remote = session.getAsyncRemote();
+            Internals found = internals(remote.getClass());
+            if (found.webSocket() == null || !found.webSocket().getDeclaringClass().isInstance(remote)) {
+                return false;
+            }
+            Object webSocket = found.webSocket().get(remote);
+            Object connection = webSocket == null ? null : GrizzlyPath.connection(webSocket);
+            if (connection == null) {
+                return false;
+            }
+            Class<?> grizzlyConnection = Class.forName("org.glassfish.grizzly.Connection", false, connection.getClass().getClassLoader());
+            return !(boolean) grizzlyConnection.getMethod("isOpen").invoke(connection);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** A close frame as a server sends it (unmasked); the reason is cut to the 123 bytes a control frame has room for. */
     static byte[] closeFrame(int code, String reason) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);

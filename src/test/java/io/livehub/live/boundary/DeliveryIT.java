@@ -7,6 +7,7 @@ import io.livehub.support.RawSocket;
 import io.livehub.support.TestTokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -232,6 +233,38 @@ class DeliveryIT extends Deployed {
             Thread.sleep(50); // polling interval, bounded by the deadline
         }
         assertTrue(dropped() > droppedBefore, "messages_dropped grows");
+    }
+
+    @Test
+    void aClientWhoseConnectionEndsWithoutACloseFrameIsLetGoAtOnce() throws Exception {
+        RawSocket client = RawSocket.connect(api.base(), "channels=" + channel + "&token=" + TestTokens.admin(), 65_536);
+        assertTrue(client.nextMessage().contains("subscribed"));
+        assertEquals(1, connectionsOnChannel());
+        client.close(); // the process died: its TCP connection ends, with no close frame
+        // well before a ping could find it dead (ping interval 3 s, then pong time-out 3 s: pom.xml)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (connectionsOnChannel() > 0) {
+            assertTrue(System.nanoTime() < deadline, "the server lets the connection go as its TCP connection ends");
+            Thread.sleep(20); // polling interval, bounded by the deadline
+        }
+    }
+
+    @Test
+    void aClientThatDropsItsConnectionInsteadOfAnsweringTheCloseFrameIsLetGoAtOnce() throws Exception {
+        RawSocket client = RawSocket.connect(api.base(), "channels=" + channel + "&token=" + TestTokens.admin(), 65_536);
+        assertTrue(client.nextMessage().contains("subscribed"));
+        String id = Api.json(api.get("api/admin/connections")).getJsonArray("connections").stream()
+                .map(JsonValue::asJsonObject).filter(c -> c.getJsonArray("channels").getString(0, "").equals(channel))
+                .findFirst().orElseThrow().getString("id");
+        assertEquals(204, api.delete("api/admin/connections/" + id).statusCode());
+        assertEquals(4500, client.awaitCloseCode());
+        client.close(); // instead of answering
+        // well before its answer is overdue (5 s), when the server would close it anyway
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (connectionsOnChannel() > 0) {
+            assertTrue(System.nanoTime() < deadline, "the server lets the connection go as its TCP connection ends");
+            Thread.sleep(20); // polling interval, bounded by the deadline
+        }
     }
 
     @Test
