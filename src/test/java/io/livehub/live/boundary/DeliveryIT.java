@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -227,11 +228,7 @@ class DeliveryIT extends Deployed {
         }
         // what it never got is counted as dropped once the server has let it go, at the latest when its
         // close answer is overdue (5 s); waiting for that also keeps its count out of the next test's
-        long deadline = System.nanoTime() + LiveClient.WAIT.toNanos();
-        while (connectionsOnChannel() > 0) {
-            assertTrue(System.nanoTime() < deadline, "the server lets both connections go");
-            Thread.sleep(50); // polling interval, bounded by the deadline
-        }
+        awaitNoConnectionOnChannel(LiveClient.WAIT, "the server lets both connections go");
         assertTrue(dropped() > droppedBefore, "messages_dropped grows");
     }
 
@@ -242,11 +239,7 @@ class DeliveryIT extends Deployed {
         assertEquals(1, connectionsOnChannel());
         client.close(); // the process died: its TCP connection ends, with no close frame
         // well before a ping could find it dead (ping interval 3 s, then pong time-out 3 s: pom.xml)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (connectionsOnChannel() > 0) {
-            assertTrue(System.nanoTime() < deadline, "the server lets the connection go as its TCP connection ends");
-            Thread.sleep(20); // polling interval, bounded by the deadline
-        }
+        awaitNoConnectionOnChannel(Duration.ofSeconds(2), "the server lets the connection go as its TCP connection ends");
     }
 
     @Test
@@ -260,11 +253,7 @@ class DeliveryIT extends Deployed {
         assertEquals(4500, client.awaitCloseCode());
         client.close(); // instead of answering
         // well before its answer is overdue (5 s), when the server would close it anyway
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (connectionsOnChannel() > 0) {
-            assertTrue(System.nanoTime() < deadline, "the server lets the connection go as its TCP connection ends");
-            Thread.sleep(20); // polling interval, bounded by the deadline
-        }
+        awaitNoConnectionOnChannel(Duration.ofSeconds(3), "the server lets the connection go as its TCP connection ends");
     }
 
     @Test
@@ -296,6 +285,15 @@ class DeliveryIT extends Deployed {
 
     private long dropped() {
         return Api.json(api.get("api/metrics")).getJsonNumber("messages_dropped").longValue();
+    }
+
+    /** Waits, at most {@code within}, until the admin API lists no connection on this test's channel. */
+    private void awaitNoConnectionOnChannel(Duration within, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (connectionsOnChannel() > 0) {
+            assertTrue(System.nanoTime() < deadline, what + " within " + within.toMillis() + " ms");
+            Thread.sleep(20); // polling interval, bounded by the deadline
+        }
     }
 
     /** How many connections the admin API lists on this test's channel. */
