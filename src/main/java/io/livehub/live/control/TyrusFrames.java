@@ -175,12 +175,8 @@ final class TyrusFrames {
     @SuppressWarnings("unchecked")
     static Object closing(Session session) {
         try {
-            Object remote = session.getAsyncRemote();
-            Internals found = internals(remote.getClass());
-            if (found.state() == null || !found.webSocket().getDeclaringClass().isInstance(remote)) {
-                return null;
-            }
-            Object webSocket = found.webSocket().get(remote);
+            Internals found = internals(session.getAsyncRemote().getClass());
+            Object webSocket = found.state() == null ? null : webSocket(session);
             if (webSocket == null) {
                 return null;
             }
@@ -208,6 +204,16 @@ final class TyrusFrames {
         }
     }
 
+    /** The Tyrus WebSocket behind a session; null where Tyrus's internals are not there or it has none. */
+    private static Object webSocket(Session session) throws IllegalAccessException {
+        Object remote = session.getAsyncRemote();
+        Internals found = internals(remote.getClass());
+        if (found.webSocket() == null || !found.webSocket().getDeclaringClass().isInstance(remote)) {
+            return null;
+        }
+        return found.webSocket().get(remote);
+    }
+
     /**
      * Whether the session's TCP connection has ended under it: Grizzly closes the socket when the
      * client goes, but Tyrus does not end a session marked {@link #closing} then (it ends only
@@ -217,12 +223,7 @@ final class TyrusFrames {
      */
     static boolean connectionEnded(Session session) {
         try {
-            Object remote = session.getAsyncRemote();
-            Internals found = internals(remote.getClass());
-            if (found.webSocket() == null || !found.webSocket().getDeclaringClass().isInstance(remote)) {
-                return false;
-            }
-            Object webSocket = found.webSocket().get(remote);
+            Object webSocket = webSocket(session);
             Object connection = webSocket == null ? null : GrizzlyPath.connection(webSocket);
             if (connection == null) {
                 return false;
