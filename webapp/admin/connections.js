@@ -52,7 +52,6 @@ export function connectionsTable(body, api, on) {
       }
       const [behind, depth] = queue.children;
       const catchingUp = c.catching_up ?? 0;
-      tr.dataset.catchingUp = String(catchingUp);
       behind.hidden = catchingUp === 0;
       setText(behind, 'catching up', `${count(catchingUp)} of its subscriptions ${catchingUp === 1 ? 'is' : 'are'} sent `
         + 'what waits for them as the client reads (it resumed, or it lags); the server closes it only if it stops reading');

@@ -671,12 +671,7 @@ public class Hub {
             if (overdue || TyrusFrames.connectionEnded(session)) {
                 LOG.info("WebSocket connection " + session.getId() + (overdue ? " did not answer the close frame within "
                         + CLOSE_ANSWER_MILLIS + " ms" : " ended without answering the close frame") + ": closing it");
-                Runnable end = () -> TyrusFrames.closeNow(session, r.getValue().code, r.getValue().reason);
-                try {
-                    executor.execute(end);
-                } catch (RejectedExecutionException full) {
-                    end.run();
-                }
+                runSoon(() -> TyrusFrames.closeNow(session, r.getValue().code, r.getValue().reason));
                 return true;
             }
             return false;
@@ -793,17 +788,21 @@ public class Hub {
      * broken connection and the shutdown close at once: no answer is coming.)
      */
     private void closeGracefully(Connection c, int code, String reason) {
-        Runnable close = () -> {
+        runSoon(() -> {
             if (c.closeAfterQueued(code, reason)) {
                 awaitAnswer(c.session(), code, reason);
             } else {
                 closeQuietly(c.session(), code, reason);
             }
-        };
+        });
+    }
+
+    /** A close on the container's executor, or on this thread when the executor is full: rather than not at all. */
+    private void runSoon(Runnable close) {
         try {
             executor.execute(close);
         } catch (RejectedExecutionException full) {
-            close.run(); // on this thread rather than not at all
+            close.run();
         }
     }
 
