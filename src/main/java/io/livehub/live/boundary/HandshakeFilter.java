@@ -1,5 +1,6 @@
 package io.livehub.live.boundary;
 
+import io.livehub.live.control.TyrusFrames;
 import io.livehub.problems.Problem;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -24,6 +25,7 @@ import java.util.logging.Logger;
  * Runs before the WebSocket upgrade of {@code /ws}: refuses a browser from another origin
  * (403) and handshakes beyond {@code livehub.ws.handshake-rate} per second (503 with
  * {@code Retry-After}), and hands the client's address to the endpoint in a header of its own.
+ * After an upgrade it gives back what the request keeps and no longer needs ({@link TyrusFrames#releaseQueryBuffers}).
  */
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -63,6 +65,9 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         chain.doFilter(new WithRemoteAddress(request), response);
+        if (response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
+            TyrusFrames.releaseQueryBuffers(request);
+        }
     }
 
     /** By default the server's own origin; otherwise the listed ones ({@code *} for any). */

@@ -1,5 +1,7 @@
 package io.livehub.live.control;
 
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
@@ -47,12 +49,15 @@ import java.util.logging.Logger;
  * timeout is set (the task then does nothing, but scheduling it is what costs): Tyrus schedules
  * one for every message received, and each pong a client sends is one.
  * <p>
+ * And it gives back buffers of the upgrade's HTTP request that Payara keeps for the life of the
+ * connection but that nothing reads after the handshake ({@link #releaseQueryBuffers}).
+ * <p>
  * Reached by reflection, so the WAR neither compiles nor links against Tyrus or Grizzly: on
  * another container (WildFly's Undertow), on a Tyrus without these members, or on a session that
  * negotiated an extension (whose frames Tyrus would transform), {@link #of} answers null and the
  * connection uses the portable {@code RemoteEndpoint.Async}.
  */
-final class TyrusFrames {
+public final class TyrusFrames {
 
     private static final Logger LOG = Logger.getLogger(TyrusFrames.class.getName());
     private static final String REMOTE_ENDPOINT = "org.glassfish.tyrus.core.TyrusRemoteEndpoint";
@@ -232,6 +237,66 @@ final class TyrusFrames {
             return !(boolean) grizzlyConnection.getMethod("isOpen").invoke(connection);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * Gives back the two 1024-character buffers Grizzly's {@code Parameters} decodes a query with
+     * (4 KB), once a WebSocket handshake's parameters are read: Payara keeps the upgrade's request
+     * for the life of the connection (its input is read through it), and with it these buffers,
+     * an eighth of the heap an idle connection holds. {@code CharChunk.reset()} drops a buffer; a
+     * later decoding, which the parsed parameters make unlikely, allocates one again. Called
+     * after the upgrade, on the thread that made it. Does nothing where these classes are not
+     * there (another container).
+     */
+    public static void releaseQueryBuffers(ServletRequest request) {
+        ServletRequest r = request;
+        while (r instanceof ServletRequestWrapper wrapper) {
+            r = wrapper.getRequest();
+        }
+        QueryBuffers found = QueryBuffers.of(r);
+        if (found == null) {
+            return;
+        }
+        try {
+            Object coyote = found.coyoteRequest().invoke(found.facadeRequest().get(r));
+            Object parameters = found.parameters().invoke(coyote);
+            found.reset().invoke(found.name().get(parameters));
+            found.reset().invoke(found.value().get(parameters));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.fine(() -> "The upgrade request's query buffers were not released: " + e);
+        }
+    }
+
+    /** Payara's way from its {@code RequestFacade} to the query buffers of Grizzly's request; resolved once. */
+    private record QueryBuffers(Class<?> facade, Field facadeRequest, Method coyoteRequest, Method parameters,
+                                Field name, Field value, Method reset) {
+
+        private static volatile QueryBuffers found;
+        private static volatile boolean missing;
+
+        static QueryBuffers of(ServletRequest request) {
+            QueryBuffers q = found;
+            if (q == null && !missing) {
+                try {
+                    Field facadeRequest = GrizzlyPath.field(request.getClass(), "request");
+                    Method coyoteRequest = facadeRequest.getType().getMethod("getCoyoteRequest");
+                    Method parameters = coyoteRequest.getReturnType().getMethod("getParameters");
+                    Field name = GrizzlyPath.field(parameters.getReturnType(), "tmpNameC");
+                    Field value = GrizzlyPath.field(parameters.getReturnType(), "tmpValueC");
+                    if (name.getType() != value.getType()) {
+                        throw new NoSuchFieldException("tmpValueC of another type than tmpNameC");
+                    }
+                    q = new QueryBuffers(request.getClass(), facadeRequest, coyoteRequest, parameters, name, value,
+                            name.getType().getMethod("reset"));
+                    found = q;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    missing = true;
+                    LOG.info("The upgrade request's query buffers stay with each WebSocket (" + e + ")");
+                    return null;
+                }
+            }
+            return q != null && q.facade() == request.getClass() ? q : null;
         }
     }
 
@@ -671,7 +736,7 @@ final class TyrusFrames {
             return declared(type, name + "()", c -> c.getDeclaredMethod(name));
         }
 
-        private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        static Field field(Class<?> type, String name) throws NoSuchFieldException {
             return declared(type, name, c -> c.getDeclaredField(name));
         }
 
