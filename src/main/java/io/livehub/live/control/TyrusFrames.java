@@ -24,6 +24,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -558,12 +559,22 @@ public final class TyrusFrames {
      * back to the pool, if it came from there. Not when Grizzly reports a write taken (queued): it
      * still reads it then. After a write failed or threw, that order can no longer be trusted, and
      * nothing more is given back. Issued by the connection's one sender at a time, finished on any thread.
+     * A write whose buffer is not the pool's (a single frame, most writes at the light rates) is
+     * only counted: it costs no queue node, which was 15 of the bytes allocated per delivery.
      */
     static final class Lent {
 
-        private static final ByteBuffer NOT_POOLED = ByteBuffer.allocate(0);
+        /** A pooled buffer lent to Grizzly with the {@code number}th write issued. */
+        private record Pooled(long number, ByteBuffer buffer) {
+        }
+
         private final WriteBuffers pool;
-        private volatile ConcurrentLinkedQueue<ByteBuffer> inGrizzly = new ConcurrentLinkedQueue<>();
+        /** The pooled buffers in Grizzly, oldest first; a write of a buffer not the pool's is only counted. */
+        private final ConcurrentLinkedQueue<Pooled> inGrizzly = new ConcurrentLinkedQueue<>();
+        /** Writes issued: touched by the connection's one sender at a time. */
+        private long issued;
+        private final AtomicLong finished = new AtomicLong();
+        private volatile boolean broken;
 
         Lent(WriteBuffers pool) {
             this.pool = pool;
@@ -571,31 +582,32 @@ public final class TyrusFrames {
 
         /** A write is about to be handed to Grizzly; {@code pooled}: its buffer is the pool's. */
         void issued(ByteBuffer buffer, boolean pooled) {
-            ConcurrentLinkedQueue<ByteBuffer> buffers = inGrizzly;
-            if (buffers != null) {
-                buffers.add(pooled ? buffer : NOT_POOLED);
+            long number = ++issued;
+            if (pooled && !broken) {
+                inGrizzly.add(new Pooled(number, buffer));
             }
         }
 
         /** Grizzly finished the oldest write, with {@code failure} or null. */
         void finished(Throwable failure) {
-            ConcurrentLinkedQueue<ByteBuffer> buffers = inGrizzly;
-            if (buffers == null) {
-                return;
-            }
             if (failure != null) {
                 broken();
+            }
+            if (broken) {
                 return;
             }
-            ByteBuffer done = buffers.poll();
-            if (done != null && done != NOT_POOLED) {
-                pool.give(done);
+            // writes finish in the order they were issued: this one and those before it are done
+            long done = finished.incrementAndGet();
+            Pooled oldest;
+            while ((oldest = inGrizzly.peek()) != null && oldest.number() <= done && inGrizzly.remove(oldest)) {
+                pool.give(oldest.buffer());
             }
         }
 
         /** A write failed or threw: keep every buffer still lent away from the pool. */
         void broken() {
-            inGrizzly = null;
+            broken = true;
+            inGrizzly.clear();
         }
     }
 

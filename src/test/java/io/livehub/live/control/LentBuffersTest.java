@@ -3,11 +3,13 @@ package io.livehub.live.control;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A pooled write buffer goes back to the pool only once Grizzly has finished the write that carried it. */
 class LentBuffersTest {
@@ -34,6 +36,26 @@ class LentBuffersTest {
 
         lent.finished(null);
         assertSame(c, pool.take(3000));
+    }
+
+    @Test
+    void aWriteOfABufferNotThePoolsAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ByteBuffer frame = ByteBuffer.wrap(new byte[100]);
+        ByteBuffer pooled = pool.take(2000);
+        lent.issued(pooled, true);
+        for (int i = 0; i < 20_000; i++) { // compiled before it is measured
+            lent.issued(frame, false);
+            lent.finished(null);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            lent.issued(frame, false);
+            lent.finished(null);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 100_000, "bytes allocated for 100,000 writes of frames not the pool's: " + allocated);
+        assertEquals(2048, pool.retainedBytes(), "the pooled write issued before them is finished with the first of them");
     }
 
     @Test
