@@ -596,11 +596,14 @@ public final class TyrusFrames {
             if (broken) {
                 return;
             }
-            // writes finish in the order they were issued: this one and those before it are done
+            // writes finish in the order they were issued: as many as have been counted finished are
+            // done (two completions may overlap; the one that removes a buffer gives it back)
             long done = finished.incrementAndGet();
             Pooled oldest;
-            while ((oldest = inGrizzly.peek()) != null && oldest.number() <= done && inGrizzly.remove(oldest)) {
-                pool.give(oldest.buffer());
+            while ((oldest = inGrizzly.peek()) != null && oldest.number() <= done) {
+                if (inGrizzly.remove(oldest)) {
+                    pool.give(oldest.buffer());
+                }
             }
         }
 

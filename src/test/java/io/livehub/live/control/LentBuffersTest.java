@@ -5,6 +5,13 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -56,6 +63,34 @@ class LentBuffersTest {
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 100_000, "bytes allocated for 100,000 writes of frames not the pool's: " + allocated);
         assertEquals(2048, pool.retainedBytes(), "the pooled write issued before them is finished with the first of them");
+    }
+
+    @Test
+    void completionsThatOverlapGiveBackEveryBufferOnce() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            WriteBuffers ownPool = new WriteBuffers(1 << 20);
+            TyrusFrames.Lent ownLent = new TyrusFrames.Lent(ownPool);
+            for (int i = 0; i < 400; i++) {
+                ownLent.issued(ownPool.take(2000), true);
+            }
+            CyclicBarrier start = new CyclicBarrier(2);
+            Callable<Void> finishHalf = () -> {
+                start.await(10, TimeUnit.SECONDS);
+                for (int i = 0; i < 200; i++) {
+                    ownLent.finished(null);
+                }
+                return null;
+            };
+            ExecutorService two = Executors.newFixedThreadPool(2);
+            try {
+                for (Future<Void> f : two.invokeAll(List.of(finishHalf, finishHalf), 10, TimeUnit.SECONDS)) {
+                    f.get();
+                }
+            } finally {
+                two.shutdownNow();
+            }
+            assertEquals(400 * 2048, ownPool.retainedBytes(), "round " + round + ": every buffer back, once");
+        }
     }
 
     @Test
