@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** What {@code /proc/<pid>} tells of a process: CPU seconds and resident memory; and heap via jcmd. */
-final class Proc {
+public final class Proc {
 
     /** USER_HZ: the unit of utime and stime in /proc/pid/stat; 100 on Linux (getconf CLK_TCK). */
     private static final double TICKS_PER_SECOND = 100.0;
 
     private final long pid;
 
-    Proc(long pid) {
+    public Proc(long pid) {
         this.pid = pid;
     }
 
@@ -153,7 +153,8 @@ final class Proc {
         return Long.parseLong(m.group(1)) * 1024;
     }
 
-    String jcmd(String command) {
+    /** What {@code jcmd <pid> command} printed. */
+    public String jcmd(String command) {
         try {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     Long.toString(pid), command).redirectErrorStream(true).start();

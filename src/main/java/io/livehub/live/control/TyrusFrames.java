@@ -273,12 +273,14 @@ public final class TyrusFrames {
     private record QueryBuffers(Class<?> facade, Field facadeRequest, Method coyoteRequest, Method parameters,
                                 Field name, Field value, Method reset) {
 
+        private static final QueryBuffers NOT_FOUND = new QueryBuffers(null, null, null, null, null, null, null);
         private static volatile QueryBuffers found;
-        private static volatile boolean missing;
 
+        /** This way for a request of this class; null when it is not there (another container). */
         static QueryBuffers of(ServletRequest request) {
             QueryBuffers q = found;
-            if (q == null && !missing) {
+            if (q == null) {
+                q = NOT_FOUND;
                 try {
                     Field facadeRequest = GrizzlyPath.field(request.getClass(), "request");
                     Method coyoteRequest = facadeRequest.getType().getMethod("getCoyoteRequest");
@@ -290,14 +292,12 @@ public final class TyrusFrames {
                     }
                     q = new QueryBuffers(request.getClass(), facadeRequest, coyoteRequest, parameters, name, value,
                             name.getType().getMethod("reset"));
-                    found = q;
                 } catch (ReflectiveOperationException | RuntimeException e) {
-                    missing = true;
                     LOG.info("The upgrade request's query buffers stay with each WebSocket (" + e + ")");
-                    return null;
                 }
+                found = q;
             }
-            return q != null && q.facade() == request.getClass() ? q : null;
+            return q.facade() == request.getClass() ? q : null;
         }
     }
 

@@ -1,17 +1,15 @@
 package io.livehub.live.boundary;
 
+import io.livehub.bench.Proc;
 import io.livehub.support.Api;
 import io.livehub.support.RawSocket;
 import io.livehub.support.ServerProcess;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,13 +61,10 @@ class IdleConnectionMemoryIT {
     }
 
     /** Bytes of {@code char[]} live on the server's heap: {@code jcmd GC.class_histogram} collects first. */
-    private static long charArrayBytes(long pid) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
-        String out = new String(jcmd.getInputStream().readAllBytes());
-        assertTrue(jcmd.waitFor(60, TimeUnit.SECONDS), "jcmd GC.class_histogram did not end within 60 s");
-        Matcher line = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+\\[C\\b", Pattern.MULTILINE).matcher(out);
-        assertTrue(line.find(), "no char[] line in the server's class histogram: " + out);
+    private static long charArrayBytes(long pid) {
+        String histogram = new Proc(pid).jcmd("GC.class_histogram");
+        Matcher line = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+\\[C\\b", Pattern.MULTILINE).matcher(histogram);
+        assertTrue(line.find(), "no char[] line in the server's class histogram: " + histogram);
         return Long.parseLong(line.group(1));
     }
 }
