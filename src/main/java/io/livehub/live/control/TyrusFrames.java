@@ -24,6 +24,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Future;
@@ -280,6 +281,14 @@ public final class TyrusFrames {
         static QueryBuffers of(ServletRequest request) {
             QueryBuffers q = found;
             if (q == null) {
+                q = resolve(request);
+            }
+            return q.facade() == request.getClass() ? q : null;
+        }
+
+        private static synchronized QueryBuffers resolve(ServletRequest request) {
+            QueryBuffers q = found;
+            if (q == null) {
                 q = NOT_FOUND;
                 try {
                     Field facadeRequest = GrizzlyPath.field(request.getClass(), "request");
@@ -297,7 +306,7 @@ public final class TyrusFrames {
                 }
                 found = q;
             }
-            return q.facade() == request.getClass() ? q : null;
+            return q;
         }
     }
 
@@ -410,6 +419,12 @@ public final class TyrusFrames {
 
     /** Looked up from the container's own classes: the application's class loader may not see Tyrus. */
     private static Internals internals(Class<?> remote) {
+        Internals found = internals;
+        return found != null ? found : resolveInternals(remote);
+    }
+
+    /** Once: the first sessions' threads may get here together, and the one fact is logged once. */
+    private static synchronized Internals resolveInternals(Class<?> remote) {
         Internals found = internals;
         if (found != null) {
             return found;
@@ -623,7 +638,7 @@ public final class TyrusFrames {
                                MethodHandle asyncWriter, MethodHandle directWrite) {
 
         private static final GrizzlyPath NOT_FOUND = new GrizzlyPath(null, null, null, null, null, null, null, null, null);
-        private static volatile boolean directLogged;
+        private static final AtomicBoolean DIRECT_LOGGED = new AtomicBoolean();
         private static volatile GrizzlyPath found;
 
         /**
@@ -646,7 +661,7 @@ public final class TyrusFrames {
             return coyote.getClass().getMethod("getConnection").invoke(coyote);
         }
 
-        static void missing(Exception e) {
+        static synchronized void missing(Exception e) {
             if (found == null) {
                 found = NOT_FOUND;
                 LOG.info("No Grizzly connection under Tyrus's writer (" + e + "): frames go through Tyrus's writer");
@@ -654,6 +669,14 @@ public final class TyrusFrames {
         }
 
         static GrizzlyPath of(Object connection) {
+            GrizzlyPath path = found;
+            if (path == null) {
+                path = resolve(connection);
+            }
+            return path.write() == null || !path.write().type().parameterType(0).isInstance(connection) ? null : path;
+        }
+
+        private static synchronized GrizzlyPath resolve(Object connection) {
             GrizzlyPath path = found;
             if (path == null) {
                 path = NOT_FOUND;
@@ -694,7 +717,7 @@ public final class TyrusFrames {
                 }
                 found = path;
             }
-            return path.write() == null || !path.write().type().parameterType(0).isInstance(connection) ? null : path;
+            return path;
         }
 
         /**
@@ -710,8 +733,7 @@ public final class TyrusFrames {
                 }
                 List<String> filters = chain.stream().map(f -> f.getClass().getName()).toList();
                 boolean direct = passThrough(filters);
-                if (!directLogged) {
-                    directLogged = true;
+                if (DIRECT_LOGGED.compareAndSet(false, true)) {
                     LOG.info(direct ? "Grizzly: frames go straight to the connection's async write queue (its filters "
                             + filters + " pass a buffer written on unchanged)"
                             : "Grizzly: frames go through the connection's filter chain " + filters);
