@@ -43,6 +43,9 @@ class BenchmarkSmokeIT {
             assertEquals("0", row.get("closed"), () -> "closed in " + row.json());
             assertTrue((Long) row.get("deliveries") > 0, () -> "nothing delivered in " + row.json());
             assertTrue(row.get("gc_pauses") instanceof Long n && n >= 0, () -> "the server's GC pauses were not read: " + row.json());
+            // an event's first delivery comes no later than its others: at most the delivery that ends its last
+            assertTrue(row.get("first_p50_ms") instanceof Double first && first > 0 && first <= (Double) row.get("max_ms"),
+                    () -> "first deliveries measured: " + row.json());
         }
         List<Report.Row> ingest = report.rows().stream().filter(r -> r.kind.equals("ingest")).toList();
         assertEquals(2, ingest.size());

@@ -230,6 +230,7 @@ final class Scenarios {
                 .put("p90_ms", a.latencies.percentile(0.90) / 1000.0)
                 .put("p99_ms", a.latencies.percentile(0.99) / 1000.0)
                 .put("max_ms", a.latencies.percentile(1.0) / 1000.0)
+                .put("first_p50_ms", a.firstDeliveries().percentile(0.50) / 1000.0)
                 .put("post_p50_ms", p.roundTrips.percentile(0.50) / 1000.0)
                 .put("post_p99_ms", p.roundTrips.percentile(0.99) / 1000.0)
                 .put("missing", a.missing).put("duplicated", a.duplicated).put("reordered", a.reordered)

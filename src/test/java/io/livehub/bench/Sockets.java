@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
@@ -249,6 +250,7 @@ final class Sockets implements AutoCloseable {
                     a.unexpected += c.unexpected;
                 }
                 a.latencies.addAll(loop.latencies);
+                a.keepFirst(loop.first);
                 a.lastDelivery = Math.max(a.lastDelivery, loop.lastDelivery);
             });
         }
@@ -256,12 +258,37 @@ final class Sockets implements AutoCloseable {
     }
 
     static final class Accounting {
+
+        void keepFirst(int[] loopFirst) {
+            if (loopFirst.length > first.length) {
+                int old = first.length;
+                first = Arrays.copyOf(first, loopFirst.length);
+                Arrays.fill(first, old, first.length, Integer.MAX_VALUE);
+            }
+            for (int seq = 0; seq < loopFirst.length; seq++) {
+                first[seq] = Math.min(first[seq], loopFirst[seq]);
+            }
+        }
+
+        /** For each event, POST sent -> its first delivery to any subscriber (microseconds). */
+        IntList firstDeliveries() {
+            IntList firsts = new IntList();
+            for (int micros : first) {
+                if (micros != Integer.MAX_VALUE) {
+                    firsts.add(micros);
+                }
+            }
+            return firsts;
+        }
+
         long missing;
         long duplicated;
         long reordered;
         long unexpected;
         long lastDelivery;
         final IntList latencies = new IntList();
+        /** Per seq, the least latency of any connection (microseconds; {@code Integer.MAX_VALUE}: none). */
+        private int[] first = new int[0];
         /** What the first few connections that missed deliveries saw, to tell a gap from a stall. */
         final List<String> incomplete = new ArrayList<>();
     }
@@ -322,6 +349,8 @@ final class Sockets implements AutoCloseable {
         final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         final ByteBuffer in = ByteBuffer.allocate(512 * 1024);
         final IntList latencies = new IntList();
+        /** Per seq, the least latency of this loop's connections (microseconds; {@code Integer.MAX_VALUE}: none). */
+        int[] first = new int[0];
         /** Tasks due later, by due time (nanoTime); this thread only. */
         final java.util.PriorityQueue<Object[]> later = new java.util.PriorityQueue<>(
                 java.util.Comparator.comparingLong(t -> (Long) t[0]));
@@ -332,6 +361,15 @@ final class Sockets implements AutoCloseable {
             selector = Selector.open();
             thread = new Thread(this, "bench-sockets-" + n);
             thread.setDaemon(true);
+        }
+
+        void first(int seq, int micros) {
+            if (seq >= first.length) {
+                int old = first.length;
+                first = Arrays.copyOf(first, Math.max(seq + 1, old * 2));
+                Arrays.fill(first, old, first.length, Integer.MAX_VALUE);
+            }
+            first[seq] = Math.min(first[seq], micros);
         }
 
         void submit(Runnable task) {
@@ -607,7 +645,11 @@ final class Sockets implements AutoCloseable {
                     maxSeq = Math.max(maxSeq, seq);
                 }
                 if (s.sentAt != 0) {
-                    loop.latencies.add((int) Math.min(Integer.MAX_VALUE, (now - s.sentAt) / 1000));
+                    int micros = (int) Math.min(Integer.MAX_VALUE - 1, (now - s.sentAt) / 1000);
+                    loop.latencies.add(micros);
+                    if (seq > 0 && seq < Integer.MAX_VALUE) {
+                        loop.first((int) seq, micros);
+                    }
                 }
                 loop.lastDelivery = now;
                 lastAt = now;
