@@ -96,8 +96,8 @@ public final class Benchmark {
 
     Report run() throws Exception {
         List<String> jvm = serverJvmFlags();
-        out.printf(Locale.ROOT, "Livehub benchmark %s: %d cores, %s %s, load average %s%n", options.smoke ? "(smoke run)" : "",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+        out.printf(Locale.ROOT, "Livehub benchmark %s: %d cores (%s), %s %s, load average %s%n", options.smoke ? "(smoke run)" : "",
+                Runtime.getRuntime().availableProcessors(), Proc.cpu(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), load());
         out.println("server JVM flags (pom.xml profile 'start', as `mvn -Pstart` runs it): " + String.join(" ", jvm)
                 + " (GC: the JVM's default, G1)");
