@@ -258,7 +258,18 @@ final class Sockets implements AutoCloseable {
     }
 
     static final class Accounting {
+        long missing;
+        long duplicated;
+        long reordered;
+        long unexpected;
+        long lastDelivery;
+        final IntList latencies = new IntList();
+        /** Per seq, the least latency of any connection (microseconds; {@code Integer.MAX_VALUE}: none). */
+        private int[] first = new int[0];
+        /** What the first few connections that missed deliveries saw, to tell a gap from a stall. */
+        final List<String> incomplete = new ArrayList<>();
 
+        /** Takes in a loop's least latencies per seq. */
         void keepFirst(int[] loopFirst) {
             if (loopFirst.length > first.length) {
                 int old = first.length;
@@ -280,17 +291,6 @@ final class Sockets implements AutoCloseable {
             }
             return firsts;
         }
-
-        long missing;
-        long duplicated;
-        long reordered;
-        long unexpected;
-        long lastDelivery;
-        final IntList latencies = new IntList();
-        /** Per seq, the least latency of any connection (microseconds; {@code Integer.MAX_VALUE}: none). */
-        private int[] first = new int[0];
-        /** What the first few connections that missed deliveries saw, to tell a gap from a stall. */
-        final List<String> incomplete = new ArrayList<>();
     }
 
     /** Sends a close frame to every connection, waits a little for the server's, then drops what is left. */
@@ -363,6 +363,7 @@ final class Sockets implements AutoCloseable {
             thread.setDaemon(true);
         }
 
+        /** Keeps {@code micros} as the least latency of {@code seq} if it is less. */
         void first(int seq, int micros) {
             if (seq >= first.length) {
                 int old = first.length;
