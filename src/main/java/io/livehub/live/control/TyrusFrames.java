@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -99,7 +100,7 @@ public final class TyrusFrames {
     }
 
     private static final Internals NONE = new Internals(null, null, null, null, null, null, null);
-    private static volatile Internals internals;
+    private static final Found<Internals> INTERNALS = new Found<>();
 
     private final Session session;
     private final Object webSocket;
@@ -165,7 +166,7 @@ public final class TyrusFrames {
             return false;
         }
         try {
-            internals.sendRawFrame().invoke(webSocket, ByteBuffer.wrap(closeFrame(code, reason)));
+            INTERNALS.now().sendRawFrame().invoke(webSocket, ByteBuffer.wrap(closeFrame(code, reason)));
             return true;
         } catch (Throwable notSent) {
             LOG.fine(() -> "A close frame could not be written to session " + session.getId() + ": " + notSent);
@@ -201,7 +202,7 @@ public final class TyrusFrames {
      */
     static void closeNow(Session session, int code, String reason) {
         try {
-            Internals found = internals;
+            Internals found = INTERNALS.now();
             Object webSocket = found.webSocket().get(session.getAsyncRemote());
             Object frame = found.newCloseFrame().invoke(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
             found.onClose().invoke(webSocket, frame);
@@ -275,38 +276,66 @@ public final class TyrusFrames {
                                 Field name, Field value, Method reset) {
 
         private static final QueryBuffers NOT_FOUND = new QueryBuffers(null, null, null, null, null, null, null);
-        private static volatile QueryBuffers found;
+        private static final Found<QueryBuffers> FOUND = new Found<>();
 
         /** This way for a request of this class; null when it is not there (another container). */
         static QueryBuffers of(ServletRequest request) {
-            QueryBuffers q = found;
-            if (q == null) {
-                q = resolve(request);
-            }
+            QueryBuffers q = FOUND.get(() -> find(request));
             return q.facade() == request.getClass() ? q : null;
         }
 
-        private static synchronized QueryBuffers resolve(ServletRequest request) {
-            QueryBuffers q = found;
-            if (q == null) {
-                q = NOT_FOUND;
-                try {
-                    Field facadeRequest = GrizzlyPath.field(request.getClass(), "request");
-                    Method coyoteRequest = facadeRequest.getType().getMethod("getCoyoteRequest");
-                    Method parameters = coyoteRequest.getReturnType().getMethod("getParameters");
-                    Field name = GrizzlyPath.field(parameters.getReturnType(), "tmpNameC");
-                    Field value = GrizzlyPath.field(parameters.getReturnType(), "tmpValueC");
-                    if (name.getType() != value.getType()) {
-                        throw new NoSuchFieldException("tmpValueC of another type than tmpNameC");
-                    }
-                    q = new QueryBuffers(request.getClass(), facadeRequest, coyoteRequest, parameters, name, value,
-                            name.getType().getMethod("reset"));
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    LOG.info("The upgrade request's query buffers stay with each WebSocket (" + e + ")");
+        private static QueryBuffers find(ServletRequest request) {
+            try {
+                Field facadeRequest = GrizzlyPath.field(request.getClass(), "request");
+                Method coyoteRequest = facadeRequest.getType().getMethod("getCoyoteRequest");
+                Method parameters = coyoteRequest.getReturnType().getMethod("getParameters");
+                Field name = GrizzlyPath.field(parameters.getReturnType(), "tmpNameC");
+                Field value = GrizzlyPath.field(parameters.getReturnType(), "tmpValueC");
+                if (name.getType() != value.getType()) {
+                    throw new NoSuchFieldException("tmpValueC of another type than tmpNameC");
                 }
-                found = q;
+                return new QueryBuffers(request.getClass(), facadeRequest, coyoteRequest, parameters, name, value,
+                        name.getType().getMethod("reset"));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.info("The upgrade request's query buffers stay with each WebSocket (" + e + ")");
+                return NOT_FOUND;
             }
-            return q;
+        }
+    }
+
+    /**
+     * A fact about the container, found once from the first object that needs it: threads that come
+     * while it is being found wait for it, so it is looked up, and logged, once.
+     */
+    private static final class Found<T> {
+
+        private volatile T value;
+
+        /** The fact, found by {@code find} if this is the first call. */
+        T get(Supplier<T> find) {
+            T v = value;
+            return v != null ? v : findOnce(find);
+        }
+
+        private synchronized T findOnce(Supplier<T> find) {
+            if (value == null) {
+                value = find.get();
+            }
+            return value;
+        }
+
+        /** The fact if it is found; else null. */
+        T now() {
+            return value;
+        }
+
+        /** Takes {@code v} as the fact unless one is found already; whether it did. */
+        synchronized boolean setIfAbsent(T v) {
+            if (value != null) {
+                return false;
+            }
+            value = v;
+            return true;
         }
     }
 
@@ -419,17 +448,11 @@ public final class TyrusFrames {
 
     /** Looked up from the container's own classes: the application's class loader may not see Tyrus. */
     private static Internals internals(Class<?> remote) {
-        Internals found = internals;
-        return found != null ? found : resolveInternals(remote);
+        return INTERNALS.get(() -> findInternals(remote));
     }
 
-    /** Once: the first sessions' threads may get here together, and the one fact is logged once. */
-    private static synchronized Internals resolveInternals(Class<?> remote) {
-        Internals found = internals;
-        if (found != null) {
-            return found;
-        }
-        found = NONE;
+    private static Internals findInternals(Class<?> remote) {
+        Internals found = NONE;
         for (Class<?> c = remote; c != null; c = c.getSuperclass()) {
             if (!c.getName().equals(REMOTE_ENDPOINT)) {
                 continue;
@@ -450,7 +473,6 @@ public final class TyrusFrames {
         } else {
             LOG.info("Tyrus: fan-out writes pre-built frames through TyrusWebSocket.sendRawFrame");
         }
-        internals = found;
         return found;
     }
 
@@ -490,7 +512,7 @@ public final class TyrusFrames {
             if (!session.isOpen()) {
                 throw new IllegalStateException("session closed");
             }
-            GrizzlyPath path = GrizzlyPath.found;
+            GrizzlyPath path = GrizzlyPath.FOUND.now();
             boolean room;
             long n = reports.issue();
             lent.issued(frames, frames != null);
@@ -639,7 +661,7 @@ public final class TyrusFrames {
 
         private static final GrizzlyPath NOT_FOUND = new GrizzlyPath(null, null, null, null, null, null, null, null, null);
         private static final AtomicBoolean DIRECT_LOGGED = new AtomicBoolean();
-        private static volatile GrizzlyPath found;
+        private static final Found<GrizzlyPath> FOUND = new Found<>();
 
         /**
          * The Grizzly connection under a Tyrus servlet web socket; null while the servlet
@@ -661,61 +683,53 @@ public final class TyrusFrames {
             return coyote.getClass().getMethod("getConnection").invoke(coyote);
         }
 
-        static synchronized void missing(Exception e) {
-            if (found == null) {
-                found = NOT_FOUND;
+        static void missing(Exception e) {
+            if (FOUND.setIfAbsent(NOT_FOUND)) {
                 LOG.info("No Grizzly connection under Tyrus's writer (" + e + "): frames go through Tyrus's writer");
             }
         }
 
         static GrizzlyPath of(Object connection) {
-            GrizzlyPath path = found;
-            if (path == null) {
-                path = resolve(connection);
-            }
+            GrizzlyPath path = FOUND.get(() -> find(connection));
             return path.write() == null || !path.write().type().parameterType(0).isInstance(connection) ? null : path;
         }
 
-        private static synchronized GrizzlyPath resolve(Object connection) {
-            GrizzlyPath path = found;
-            if (path == null) {
-                path = NOT_FOUND;
-                try {
-                    ClassLoader loader = connection.getClass().getClassLoader();
-                    Class<?> grizzlyConnection = Class.forName("org.glassfish.grizzly.Connection", false, loader);
-                    Class<?> buffer = Class.forName("org.glassfish.grizzly.Buffer", false, loader);
-                    Class<?> manager = Class.forName("org.glassfish.grizzly.memory.MemoryManager", false, loader);
-                    Class<?> buffers = Class.forName("org.glassfish.grizzly.memory.Buffers", false, loader);
-                    Class<?> handler = Class.forName("org.glassfish.grizzly.CompletionHandler", false, loader);
-                    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                    Class<?> transport = Class.forName("org.glassfish.grizzly.Transport", false, loader);
-                    Class<?> queued = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueEnabledTransport", false, loader);
-                    Class<?> queueIo = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueIO", false, loader);
-                    Class<?> queueWriter = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueWriter", false, loader);
-                    Class<?> writer = Class.forName("org.glassfish.grizzly.Writer", false, loader);
-                    Class<?> message = Class.forName("org.glassfish.grizzly.asyncqueue.WritableMessage", false, loader);
-                    Class<?> processor = Class.forName("org.glassfish.grizzly.Processor", false, loader);
-                    MethodType object = MethodType.methodType(Object.class, Object.class);
-                    // connection.getTransport().getAsyncQueueIO().getWriter(): where TransportFilter puts a write
-                    MethodHandle asyncWriter = MethodHandles.filterReturnValue(MethodHandles.filterReturnValue(
-                            lookup.findVirtual(grizzlyConnection, "getTransport", MethodType.methodType(transport)).asType(object),
-                            lookup.findVirtual(queued, "getAsyncQueueIO", MethodType.methodType(queueIo)).asType(object)),
-                            lookup.findVirtual(queueIo, "getWriter", MethodType.methodType(queueWriter)).asType(object));
-                    path = new GrizzlyPath(lookup.findVirtual(grizzlyConnection, "getMemoryManager", MethodType.methodType(manager)),
-                            lookup.findStatic(buffers, "wrap", MethodType.methodType(buffer, manager, ByteBuffer.class)),
-                            lookup.findStatic(buffers, "wrap", MethodType.methodType(buffer, manager, byte[].class)),
-                            lookup.findVirtual(grizzlyConnection, "write",
-                                    MethodType.methodType(void.class, Object.class, handler)),
-                            lookup.findVirtual(grizzlyConnection, "canWrite", MethodType.methodType(boolean.class)),
-                            handler,
-                            lookup.findVirtual(grizzlyConnection, "getProcessor", MethodType.methodType(processor)).asType(object),
-                            asyncWriter,
-                            lookup.findVirtual(writer, "write", MethodType.methodType(void.class, grizzlyConnection, message, handler)));
-                    LOG.info("Grizzly: fan-out writes pre-built frames to the upgraded connection");
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    LOG.info("Grizzly without the expected API (" + e + "): frames go through Tyrus's writer");
-                }
-                found = path;
+        private static GrizzlyPath find(Object connection) {
+            GrizzlyPath path = NOT_FOUND;
+            try {
+                ClassLoader loader = connection.getClass().getClassLoader();
+                Class<?> grizzlyConnection = Class.forName("org.glassfish.grizzly.Connection", false, loader);
+                Class<?> buffer = Class.forName("org.glassfish.grizzly.Buffer", false, loader);
+                Class<?> manager = Class.forName("org.glassfish.grizzly.memory.MemoryManager", false, loader);
+                Class<?> buffers = Class.forName("org.glassfish.grizzly.memory.Buffers", false, loader);
+                Class<?> handler = Class.forName("org.glassfish.grizzly.CompletionHandler", false, loader);
+                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                Class<?> transport = Class.forName("org.glassfish.grizzly.Transport", false, loader);
+                Class<?> queued = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueEnabledTransport", false, loader);
+                Class<?> queueIo = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueIO", false, loader);
+                Class<?> queueWriter = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueWriter", false, loader);
+                Class<?> writer = Class.forName("org.glassfish.grizzly.Writer", false, loader);
+                Class<?> message = Class.forName("org.glassfish.grizzly.asyncqueue.WritableMessage", false, loader);
+                Class<?> processor = Class.forName("org.glassfish.grizzly.Processor", false, loader);
+                MethodType object = MethodType.methodType(Object.class, Object.class);
+                // connection.getTransport().getAsyncQueueIO().getWriter(): where TransportFilter puts a write
+                MethodHandle asyncWriter = MethodHandles.filterReturnValue(MethodHandles.filterReturnValue(
+                        lookup.findVirtual(grizzlyConnection, "getTransport", MethodType.methodType(transport)).asType(object),
+                        lookup.findVirtual(queued, "getAsyncQueueIO", MethodType.methodType(queueIo)).asType(object)),
+                        lookup.findVirtual(queueIo, "getWriter", MethodType.methodType(queueWriter)).asType(object));
+                path = new GrizzlyPath(lookup.findVirtual(grizzlyConnection, "getMemoryManager", MethodType.methodType(manager)),
+                        lookup.findStatic(buffers, "wrap", MethodType.methodType(buffer, manager, ByteBuffer.class)),
+                        lookup.findStatic(buffers, "wrap", MethodType.methodType(buffer, manager, byte[].class)),
+                        lookup.findVirtual(grizzlyConnection, "write",
+                                MethodType.methodType(void.class, Object.class, handler)),
+                        lookup.findVirtual(grizzlyConnection, "canWrite", MethodType.methodType(boolean.class)),
+                        handler,
+                        lookup.findVirtual(grizzlyConnection, "getProcessor", MethodType.methodType(processor)).asType(object),
+                        asyncWriter,
+                        lookup.findVirtual(writer, "write", MethodType.methodType(void.class, grizzlyConnection, message, handler)));
+                LOG.info("Grizzly: fan-out writes pre-built frames to the upgraded connection");
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.info("Grizzly without the expected API (" + e + "): frames go through Tyrus's writer");
             }
             return path;
         }
