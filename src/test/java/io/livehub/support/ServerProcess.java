@@ -25,11 +25,19 @@ import java.util.regex.Pattern;
 public final class ServerProcess implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(180);
+    /** Payara Micro's line once it has booted and deployed what it could. */
+    private static final Pattern READY = Pattern.compile("Payara Micro \\S+ \\(build \\d+\\) ready in ");
+    /** How long a booted server may still answer 404 before the application counts as not deployed. */
+    private static final Duration DEPLOY_GRACE = Duration.ofSeconds(5);
+    /** A SEVERE line of Payara's log, its message after the bracketed fields; ANSI colours removed first. */
+    private static final Pattern SEVERE = Pattern.compile("(?m)^\\[[^\\n]*\\[SEVERE\\][^\\n]*?\\[levelValue: \\d+\\] ?([^\\n]*)$");
 
     private final List<String> command;
     private final Path log;
     private final int port;
     private Process process;
+    /** Where this start's lines begin in the log, which earlier starts may have written to. */
+    private long logStart;
 
     /** Where a test's own server keeps its data and its log: a fresh folder and a log file under {@code target/}. */
     public record Place(Path dataDir, Path log) {
@@ -51,6 +59,11 @@ public final class ServerProcess implements AutoCloseable {
 
     /** With these JVM options (heap, GC, a flight recording) instead of {@link #TEST_JVM}. */
     public ServerProcess(Path log, List<String> jvmOptions, String... systemProperties) throws IOException {
+        this(log, jvmOptions, Path.of(System.getProperty("livehub.war", "target/livehub.war")), systemProperties);
+    }
+
+    /** Deploying {@code war} instead of Livehub's. */
+    public ServerProcess(Path log, List<String> jvmOptions, Path war, String... systemProperties) throws IOException {
         this.port = freePort();
         this.log = log;
         command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -61,7 +74,7 @@ public final class ServerProcess implements AutoCloseable {
             command.add("-D" + property);
         }
         command.addAll(List.of("-jar", System.getProperty("payara.microJar", "target/payara-micro.jar"),
-                "--deploy", System.getProperty("livehub.war", "target/livehub.war"),
+                "--deploy", war.toString(),
                 "--nocluster", "--port", Integer.toString(port)));
         // the server settings of `mvn -Pstart`, so that what is measured is what runs
         Path preBoot = Path.of(System.getProperty("livehub.preboot", "server-config/pre-boot-commands.txt"));
@@ -82,6 +95,7 @@ public final class ServerProcess implements AutoCloseable {
     /**
      * Starts the server and returns when the application answers {@code GET /api/metrics} (with or
      * without a token); when it does not, stops it before failing, since the caller has no handle to close.
+     * A server that has booted without deploying the application fails it at once, with Payara's reasons.
      */
     public ServerProcess start() throws Exception {
         launch();
@@ -96,6 +110,7 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts the server process and returns at once; {@link #close} stops it. */
     public ServerProcess launch() throws IOException {
         Files.createDirectories(log.getParent());
+        logStart = Files.exists(log) ? Files.size(log) : 0;
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return this;
@@ -121,6 +136,17 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The messages of the log's SEVERE lines, the first three, or nothing when there are none. */
+    static String severe(String logText) {
+        Matcher m = SEVERE.matcher(logText.replaceAll("\u001B\\[[0-9;]*m", ""));
+        List<String> messages = new ArrayList<>();
+        while (m.find() && messages.size() < 3) {
+            String message = m.group(1).strip();
+            messages.add(message.length() > 300 ? message.substring(0, 300) + "…" : message);
+        }
+        return messages.isEmpty() ? "" : ": " + String.join(" | ", messages);
+    }
+
     private String readFrom(long from) throws IOException {
         byte[] all = Files.readAllBytes(log);
         int start = (int) Math.min(from, all.length);
@@ -131,6 +157,7 @@ public final class ServerProcess implements AutoCloseable {
         // HTTP/1.1: the default h2c upgrade can leave one stuck HTTP/2 connection that every later poll waits on
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long deadline = System.nanoTime() + STARTUP.toNanos();
+        long readyAt = 0;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Livehub exited with " + process.exitValue() + " while starting; see " + log);
@@ -140,6 +167,12 @@ public final class ServerProcess implements AutoCloseable {
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() != 404 && r.statusCode() < 500) { // 401 is an answer too: the app is deployed
                     return this;
+                }
+                if (readyAt == 0 && READY.matcher(readFrom(logStart)).find()) {
+                    readyAt = System.nanoTime();
+                } else if (readyAt != 0 && System.nanoTime() - readyAt > DEPLOY_GRACE.toNanos()) {
+                    throw new IllegalStateException("Payara Micro started but did not deploy " + command.get(command.indexOf("--deploy") + 1)
+                            + severe(readFrom(logStart)) + "; see " + log);
                 }
             } catch (IOException notYet) {
                 // the port is not open yet
