@@ -3,16 +3,18 @@ package io.livehub.live.boundary;
 /**
  * A connection's inbound message budget: {@code perSecond} a second with a burst of twice that.
  * Over budget a message is refused; refusing more than {@code perSecond} messages within the
- * last ten seconds counts as sustained abuse.
+ * last ten seconds counts as sustained abuse, said once: every message after it is ignored while
+ * the connection is closed.
  */
 final class MessageRate {
 
-    enum Verdict { ALLOWED, REFUSED, ABUSE }
+    enum Verdict { ALLOWED, REFUSED, ABUSE, IGNORED }
 
     private final TokenBucket budget;
     private final int abuse;
     private int refused;
     private long refusedSince = System.nanoTime();
+    private boolean abused;
 
     MessageRate(int perSecond) {
         this.budget = new TokenBucket(perSecond, 2.0 * perSecond);
@@ -20,6 +22,9 @@ final class MessageRate {
     }
 
     synchronized Verdict take() {
+        if (abused) {
+            return Verdict.IGNORED;
+        }
         if (budget.tryAcquire()) {
             return Verdict.ALLOWED;
         }
@@ -28,6 +33,7 @@ final class MessageRate {
             refused = 0;
             refusedSince = now;
         }
-        return ++refused > abuse ? Verdict.ABUSE : Verdict.REFUSED;
+        abused = ++refused > abuse;
+        return abused ? Verdict.ABUSE : Verdict.REFUSED;
     }
 }
