@@ -203,7 +203,9 @@ public class LiveSocket {
                 // from here at once, with the flood still unread, the connection could end in a reset that
                 // the client read before the close frame (HostileInputIT saw "Connection reset" once)
                 LOG.warning("Connection " + c.id() + " kept sending over its message rate: closing it with " + CloseCodes.POLICY);
-                hub.close(c.id(), CloseCodes.POLICY, "message rate exceeded");
+                if (!hub.close(c.id(), CloseCodes.POLICY, "message rate exceeded")) {
+                    close(session, CloseCodes.POLICY, "message rate exceeded"); // no longer the hub's: at once
+                }
                 return false;
             default:
                 return false; // the connection is being closed for abuse
