@@ -33,6 +33,7 @@ public final class ServerProcess implements AutoCloseable {
     private static final Pattern SEVERE = Pattern.compile("(?m)^\\[[^\\n]*\\[SEVERE\\][^\\n]*?\\[levelValue: \\d+\\] ?([^\\n]*)$");
 
     private final List<String> command;
+    private final Path war;
     private final Path log;
     private final int port;
     private Process process;
@@ -65,6 +66,7 @@ public final class ServerProcess implements AutoCloseable {
     /** Deploying {@code war} instead of Livehub's. */
     public ServerProcess(Path log, List<String> jvmOptions, Path war, String... systemProperties) throws IOException {
         this.port = freePort();
+        this.war = war;
         this.log = log;
         command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
@@ -171,7 +173,7 @@ public final class ServerProcess implements AutoCloseable {
                 if (readyAt == 0 && READY.matcher(readFrom(logStart)).find()) {
                     readyAt = System.nanoTime();
                 } else if (readyAt != 0 && System.nanoTime() - readyAt > DEPLOY_GRACE.toNanos()) {
-                    throw new IllegalStateException("Payara Micro started but did not deploy " + command.get(command.indexOf("--deploy") + 1)
+                    throw new IllegalStateException("Payara Micro started but did not deploy " + war
                             + severe(readFrom(logStart)) + "; see " + log);
                 }
             } catch (IOException notYet) {
