@@ -4,6 +4,8 @@
 # Arguments go to Benchmark: --stores=postgresql,embedded  --only=idle,fanout,max,ingest  --smoke
 # --stores=...,node-ws also measures the point of comparison, bench/reference/hub.mjs: an in-memory Node.js hub
 # on the ws library, under the same generator (needs node and npm; its one package is installed on first use).
+# --stores=...,java-floor also measures io.livehub.bench.FloorHub: about the least a hub can do per delivery
+# in a JVM (plain NIO, in memory, one write per delivery), with the server's JVM flags: the floor of this machine.
 # PostgreSQL: -Dlivehub.test.db.url/user/password in BENCH_JAVA_OPTS (default 127.0.0.1:5432/test, postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -41,9 +41,9 @@ public final class Benchmark {
                 } else if (arg.startsWith("--stores=")) {
                     stores = List.of(arg.substring(9).split(","));
                     for (String store : stores) {
-                        if (!List.of("postgresql", "embedded", ReferenceHub.NAME).contains(store)) {
-                            throw new IllegalArgumentException("unknown store " + store
-                                    + " (known: postgresql, embedded, and " + ReferenceHub.NAME + ", the reference hub)");
+                        if (!List.of("postgresql", "embedded", ReferenceHub.NAME, FloorHub.NAME).contains(store)) {
+                            throw new IllegalArgumentException("unknown store " + store + " (known: postgresql, embedded, and "
+                                    + ReferenceHub.NAME + ", the reference hub, and " + FloorHub.NAME + ", the floor)");
                         }
                     }
                 } else if (arg.startsWith("--only=")) {
@@ -52,7 +52,7 @@ public final class Benchmark {
                     jwt = arg.equals("--auth=jwt");
                 } else {
                     throw new IllegalArgumentException("unknown argument " + arg
-                            + " (known: --smoke, --stores=postgresql,embedded," + ReferenceHub.NAME
+                            + " (known: --smoke, --stores=postgresql,embedded," + ReferenceHub.NAME + "," + FloorHub.NAME
                             + ", --only=idle,fanout,max,ingest, --auth=open|jwt)");
                 }
             }
@@ -105,6 +105,10 @@ public final class Benchmark {
             out.println("reference hub (" + ReferenceHub.NAME + "): bench/reference/hub.mjs, in-memory, on Node.js "
                     + ReferenceHub.nodeVersion() + " and ws (bench/reference/package-lock.json)");
         }
+        if (options.stores.contains(FloorHub.NAME)) {
+            out.println("floor (" + FloorHub.NAME + "): io.livehub.bench.FloorHub, in-memory, plain NIO with the server's JVM flags:"
+                    + " about the least a hub can do per delivery in a JVM here");
+        }
         if (!options.extraJvm.isEmpty()) {
             out.println("added for this run only: " + String.join(" ", options.extraJvm));
         }
@@ -115,8 +119,8 @@ public final class Benchmark {
         out.println("open-files limit of this process: " + openFilesLimit() + " (the server inherits it)");
         for (String s : options.stores) {
             store = s;
-            if (s.equals(ReferenceHub.NAME)) {
-                runReference();
+            if (s.equals(ReferenceHub.NAME) || s.equals(FloorHub.NAME)) {
+                runReference(jvm);
             } else {
                 runStore(jvm);
             }
@@ -197,14 +201,20 @@ public final class Benchmark {
         }
     }
 
-    /** The same scenarios against the reference hub, an in-memory Node.js hub on ws. */
-    private void runReference() throws Exception {
+    /**
+     * The same scenarios against a hub other than Livehub: the reference hub, an in-memory Node.js hub
+     * on ws, or the floor hub, in a JVM with the server's {@code flags}.
+     */
+    private void runReference(List<String> flags) throws Exception {
         Files.createDirectories(options.work);
         Path log = options.work.resolve("server-" + store + ".log");
         out.println();
-        out.println("== " + store + ": starting the reference hub (log " + log + ")");
-        try (ReferenceHub hub = ReferenceHub.start(Path.of(System.getProperty("bench.reference", "bench/reference")),
-                log, out)) {
+        out.println("== " + store + ": starting " + (store.equals(FloorHub.NAME) ? "the floor hub" : "the reference hub")
+                + " (log " + log + ")");
+        List<String> jvm = new ArrayList<>(flags);
+        jvm.addAll(options.extraJvm);
+        try (ReferenceHub hub = store.equals(FloorHub.NAME) ? ReferenceHub.floor(jvm, log)
+                : ReferenceHub.start(Path.of(System.getProperty("bench.reference", "bench/reference")), log, out)) {
             reference = hub;
             port = hub.port();
             serverProc = new Proc(hub.pid());
@@ -293,12 +303,12 @@ public final class Benchmark {
 
     /** The server's heap in use after a full collection: the JVM's, or V8's for the reference hub. */
     long heapAfterGc() {
-        return reference != null ? reference.heapAfterGc() : serverProc.heapAfterGc();
+        return serverIsJvm() ? serverProc.heapAfterGc() : reference.heapAfterGc();
     }
 
-    /** Whether the server measured is a JVM (Livehub), not the reference hub. */
+    /** Whether the server measured is a JVM (Livehub or the floor hub), not the Node.js hub. */
     boolean serverIsJvm() {
-        return reference == null;
+        return reference == null || reference.jvm();
     }
 
     String channel(String scenario) {

@@ -117,22 +117,52 @@ class BenchmarkSmokeIT {
         Benchmark.Options options = Benchmark.Options.from(new String[]{"--smoke", "--stores=" + ReferenceHub.NAME});
         Report report = new Benchmark(options, out).run();
 
-        List<Report.Row> fanOut = report.rows().stream().filter(r -> r.kind.equals("fanout")).toList();
-        assertEquals(4, fanOut.size());
-        for (Report.Row row : fanOut) {
-            assertEquals(ReferenceHub.NAME, row.get("store"));
-            assertEquals(0L, row.get("missing"), () -> "missing in " + row.json());
-            assertEquals(0L, row.get("duplicated"), () -> "duplicated in " + row.json());
-            assertEquals(0L, row.get("reordered"), () -> "reordered in " + row.json());
-            assertTrue((Long) row.get("deliveries") > 0, () -> "nothing delivered in " + row.json());
-            assertTrue(row.get("deliveries_per_cpu_s") instanceof Double d && d > 0, () -> "server CPU not read: " + row.json());
-        }
+        everyFanOutDeliveredOnceInOrder(report, ReferenceHub.NAME);
         assertTrue(report.rows().stream().filter(r -> r.kind.equals("ingest")).allMatch(r -> Boolean.TRUE.equals(r.get("seq_gap_free"))),
                 "the reference answers gap-free seqs");
         Report.Row held = report.rows().stream().filter(r -> r.get("scenario").equals("held-subscribed")).findFirst().orElseThrow();
         assertEquals(40L, held.get("delivered"), held::json);
         assertTrue(held.get("heap_mib") instanceof Double heap && heap > 0, () -> "V8's heap not read: " + held.json());
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("on Node.js v"), "the Node.js version is printed");
+    }
+
+    /**
+     * The floor hub, in a JVM of its own with the server's flags, answers every scenario under the
+     * same generator and delivers everything once and in order; its heap is read as a JVM's.
+     */
+    @Test
+    void floorHubRunsTheSameScenarios() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(printed, System.out), true, StandardCharsets.UTF_8);
+        Benchmark.Options options = Benchmark.Options.from(new String[]{"--smoke", "--stores=" + FloorHub.NAME});
+        java.nio.file.Path log = options.work().resolve("server-" + FloorHub.NAME + ".log");
+        long logBefore = Files.exists(log) ? Files.size(log) : 0; // the log is appended to, run after run
+        Report report = new Benchmark(options, out).run();
+
+        everyFanOutDeliveredOnceInOrder(report, FloorHub.NAME);
+        assertTrue(report.rows().stream().filter(r -> r.kind.equals("ingest")).allMatch(r -> Boolean.TRUE.equals(r.get("seq_gap_free"))
+                && Long.valueOf(0).equals(r.get("errors"))), "the floor answers gap-free seqs");
+        Report.Row held = report.rows().stream().filter(r -> r.get("scenario").equals("held-subscribed")).findFirst().orElseThrow();
+        assertEquals(40L, held.get("delivered"), held::json);
+        assertTrue(held.get("heap_mib") instanceof Double heap && heap > 0, () -> "the JVM's heap not read: " + held.json());
+        byte[] logged = Files.readAllBytes(log);
+        String started = new String(logged, (int) logBefore, logged.length - (int) logBefore, StandardCharsets.UTF_8);
+        assertTrue(started.contains("JVM flags: " + String.join(" ", Benchmark.serverJvmFlags())), "the server's flags: " + started);
+    }
+
+    /** Another hub's four fan-out rows: everything delivered once, in order, none closed, and its CPU read. */
+    private static void everyFanOutDeliveredOnceInOrder(Report report, String store) {
+        List<Report.Row> fanOut = report.rows().stream().filter(r -> r.kind.equals("fanout")).toList();
+        assertEquals(4, fanOut.size());
+        for (Report.Row row : fanOut) {
+            assertEquals(store, row.get("store"));
+            assertEquals(0L, row.get("missing"), () -> "missing in " + row.json());
+            assertEquals(0L, row.get("duplicated"), () -> "duplicated in " + row.json());
+            assertEquals(0L, row.get("reordered"), () -> "reordered in " + row.json());
+            assertEquals("0", row.get("closed"), () -> "closed in " + row.json());
+            assertTrue((Long) row.get("deliveries") > 0, () -> "nothing delivered in " + row.json());
+            assertTrue(row.get("deliveries_per_cpu_s") instanceof Double d && d > 0, () -> "server CPU not read: " + row.json());
+        }
     }
 
     /** Keeps what the benchmark prints and shows it in the test's output too. */

@@ -16,10 +16,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The point of comparison issue 6 names: an in-memory Node.js hub on the {@code ws} library
- * ({@code bench/reference/hub.mjs}: one process, no persistence), in its own process on a free
- * port of 127.0.0.1, so that the same generator measures it and Livehub on the same machine.
- * Installs its one npm package ({@code npm ci}, pinned by its lock file) the first time.
+ * A hub other than Livehub, measured by the same generator on the same machine, in its own process
+ * on a free port of 127.0.0.1: the point of comparison issue 6 names, an in-memory Node.js hub on
+ * the {@code ws} library ({@code bench/reference/hub.mjs}: one process, no persistence; its one npm
+ * package is installed, {@code npm ci}, pinned by its lock file, the first time), or the
+ * {@link FloorHub}, the least a hub can do per delivery in a JVM.
  */
 final class ReferenceHub implements AutoCloseable {
 
@@ -28,23 +29,47 @@ final class ReferenceHub implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    /** Whether it runs in a JVM (the floor hub), whose heap is read as Livehub's is. */
+    private final boolean jvm;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private ReferenceHub(Process process, int port) {
+    private ReferenceHub(Process process, int port, boolean jvm) {
         this.process = process;
         this.port = port;
+        this.jvm = jvm;
     }
 
     /** Starts {@code hub.mjs} from {@code dir}, logging to {@code log}; returns once it answers. */
     static ReferenceHub start(Path dir, Path log, PrintStream out) throws Exception {
         install(dir, log, out);
-        int port;
+        int port = freePort();
+        List<String> command = List.of("node", "--expose-gc", dir.resolve("hub.mjs").toString(), Integer.toString(port));
+        return started(command, port, false, log);
+    }
+
+    /**
+     * Starts the {@link FloorHub} in a JVM of its own with {@code jvmFlags} (the server's), from this
+     * JVM's class path, logging to {@code log}; returns once it answers.
+     */
+    static ReferenceHub floor(List<String> jvmFlags, Path log) throws Exception {
+        int port = freePort();
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FloorHub.class.getName(), Integer.toString(port)));
+        return started(command, port, true, log);
+    }
+
+    private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+            return socket.getLocalPort();
         }
-        Process process = new ProcessBuilder("node", "--expose-gc", dir.resolve("hub.mjs").toString(), Integer.toString(port))
+    }
+
+    private static ReferenceHub started(List<String> command, int port, boolean jvm, Path log) throws Exception {
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        ReferenceHub hub = new ReferenceHub(process, port);
+        ReferenceHub hub = new ReferenceHub(process, port, jvm);
         try {
             hub.awaitAnswer(log);
             return hub;
@@ -76,7 +101,7 @@ final class ReferenceHub implements AutoCloseable {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the reference hub exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException("the hub exited with " + process.exitValue() + "; see " + log);
             }
             try {
                 if (get("/api/metrics").statusCode() == 200) {
@@ -87,7 +112,7 @@ final class ReferenceHub implements AutoCloseable {
             }
             process.waitFor(100, TimeUnit.MILLISECONDS);
         }
-        throw new IllegalStateException("the reference hub did not answer within " + STARTUP + "; see " + log);
+        throw new IllegalStateException("the hub did not answer within " + STARTUP + "; see " + log);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -112,6 +137,10 @@ final class ReferenceHub implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    boolean jvm() {
+        return jvm;
     }
 
     /** V8's heap in use after a full collection, in bytes, as the hub reads it from {@code process.memoryUsage()}. */
