@@ -69,9 +69,14 @@ final class FloorHub {
                 + String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         for (int next = 0; ; next = (next + 1) % hub.loops.length) {
             SocketChannel accepted = server.accept();
-            accepted.configureBlocking(false);
-            accepted.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-            hub.loops[next].adopt(accepted);
+            try {
+                accepted.configureBlocking(false);
+                accepted.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                hub.loops[next].adopt(accepted);
+            } catch (IOException e) {
+                System.out.println("floor hub: a connection could not be taken: " + e);
+                close(accepted);
+            }
         }
     }
 
@@ -200,7 +205,8 @@ final class FloorHub {
                     for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
                         task.run();
                     }
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // one bad connection or task must not stop the thread that serves the others
                     System.out.println("floor hub: " + getName() + ": " + e);
                 }
             }
