@@ -42,7 +42,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class FloorHub {
 
     static final String NAME = "java-floor";
-    private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final int MAX_REQUEST = 16 << 20;
 
@@ -292,7 +291,7 @@ final class FloorHub {
 
         /** One HTTP request from {@code p}, if all of it is there: answers the bytes it took, else 0. */
         private int request(byte[] a, int p, int end) {
-            int head = indexOf(a, p, end, HEADER_END);
+            int head = Sockets.indexOf(a, p, end, Sockets.HEADER_END);
             if (head < 0) {
                 return 0;
             }
@@ -306,7 +305,7 @@ final class FloorHub {
                 }
             }
             int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            int bodyAt = head + HEADER_END.length;
+            int bodyAt = head + Sockets.HEADER_END.length;
             if (end - bodyAt < length) {
                 return 0;
             }
@@ -545,11 +544,7 @@ final class FloorHub {
         for (; i < to; i++) {
             byte b = a[i];
             if (b == '"') {
-                for (i++; i < to && a[i] != '"'; i++) {
-                    if (a[i] == '\\') {
-                        i++;
-                    }
-                }
+                i = Scan.endOfString(a, i + 1, to);
                 if (depth == 0) {
                     return Math.min(i + 1, to);
                 }
@@ -574,18 +569,5 @@ final class FloorHub {
             i++;
         }
         return i;
-    }
-
-    private static int indexOf(byte[] a, int from, int end, byte[] what) {
-        outer:
-        for (int i = from; i <= end - what.length; i++) {
-            for (int j = 0; j < what.length; j++) {
-                if (a[i + j] != what[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

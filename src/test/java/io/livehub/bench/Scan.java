@@ -98,7 +98,8 @@ final class Scan {
         }
     }
 
-    private static int endOfString(byte[] a, int i, int to) {
+    /** Where the JSON string whose content starts at {@code i} ends: at its closing quote, or {@code to}. */
+    static int endOfString(byte[] a, int i, int to) {
         while (i < to && a[i] != '"') {
             i += a[i] == '\\' ? 2 : 1;
         }

@@ -545,7 +545,7 @@ final class Sockets implements AutoCloseable {
             int end = in.position();
             int p = 0;
             if (!open) {
-                int header = indexOf(a, end, HEADER_END);
+                int header = indexOf(a, 0, end, HEADER_END);
                 if (header < 0) {
                     keep(a, 0, end);
                     return;
@@ -771,12 +771,14 @@ final class Sockets implements AutoCloseable {
         }
     }
 
-    private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** The end of an HTTP message's head. */
+    static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final ThreadLocal<Scan> SCAN = ThreadLocal.withInitial(Scan::new);
 
-    private static int indexOf(byte[] a, int end, byte[] what) {
+    /** Where {@code what} first is in {@code a[from, end)}, or -1. */
+    static int indexOf(byte[] a, int from, int end, byte[] what) {
         outer:
-        for (int i = 0; i <= end - what.length; i++) {
+        for (int i = from; i <= end - what.length; i++) {
             for (int j = 0; j < what.length; j++) {
                 if (a[i + j] != what[j]) {
                     continue outer;
